@@ -1,0 +1,179 @@
+package catalog
+
+import "regexp"
+
+// fields builds a layout's field list from header, type pairs; a header
+// written "name>canon" is read as name and known as canon ("-" drops it).
+func fields(pairs ...any) []Field {
+	out := make([]Field, 0, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		h := pairs[i].(string)
+		f := Field{Header: h, Type: pairs[i+1].(FieldType)}
+		for j := 0; j < len(h); j++ {
+			if h[j] == '>' {
+				f.Header, f.As = h[:j], h[j+1:]
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// The eight columns the flow OA appended after rank, in every layout.
+var flowContext = []any{
+	"srcIpInternal", Integer, "destIpInternal", Integer, "srcGeo", Text, "dstGeo", Text,
+	"srcDomain", Text, "dstDomain", Text, "srcIP_rep", Text, "dstIP_rep", Text,
+}
+
+func join(parts ...[]any) []any {
+	var out []any
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// ingestSummary is the layout pair of the monthly ingest-summary files.
+func ingestSummary(pipe string, old bool) Source {
+	ls := []Layout{{Name: "total", Fields: fields("date", Text, "total", Long)}}
+	if old {
+		ls = append(ls, Layout{Name: "flows", RepeatedHeader: true,
+			Fields: fields("date", Text, "flows>total", Long)})
+	}
+	return Source{Name: pipe + "_ingest_summary", Pipeline: pipe, Scope: IngestSummary,
+		Pattern: regexp.MustCompile(`^is_(?P<month>[0-9]{6})\.csv$`), Delim: ',',
+		Layouts: ls, Writer: pipe + "_oa.py (pandas)"}
+}
+
+// Sources are the kinds of old OA file that hold data to migrate.
+var Sources = []Source{
+	{Name: "flow_scores", Pipeline: "flow", Pattern: regexp.MustCompile(`^flow_scores\.csv$`),
+		Delim: ',', Writer: "flow_oa.py (csv, QUOTE_NONE) and the Edge notebook", Layouts: []Layout{
+			{Name: "L2", Fields: fields(join([]any{"sev", Integer, "tstart", Timestamp, "srcIP", Text,
+				"dstIP", Text, "sport", Integer, "dport", Integer, "proto", Text, "ipkt", Integer,
+				"ibyt", Integer, "opkt", Integer, "obyt", Integer, "score", Real, "rank", Integer},
+				flowContext)...)},
+			{Name: "L1", Fields: fields(join([]any{"sev", Integer, "tstart", Timestamp, "srcIP", Text,
+				"dstIP", Text, "sport", Integer, "dport", Integer, "proto", Text, "ipkt", Integer,
+				"ibyt", Integer, "score", Real, "rank", Integer}, flowContext)...)},
+			{Name: "L1-lda", Fields: fields(join([]any{"sev", Integer, "tstart", Timestamp, "srcIP", Text,
+				"dstIP", Text, "sport", Integer, "dport", Integer, "proto", Text, "ipkt", Integer,
+				"ibyt", Integer, "lda_score>score", Real, "rank", Integer}, flowContext)...)},
+			{Name: "L0", Fields: fields(join([]any{"sev", Integer, "tstart", Timestamp, "srcIP", Text,
+				"dstIP", Text, "sport", Integer, "dport", Integer, "proto", Text, "flag>-", Text,
+				"ipkt", Integer, "ibyt", Integer, "lda_score>score", Real, "rank", Integer}, flowContext)...)},
+		}},
+	{Name: "flow_chords", Pipeline: "flow", Pattern: regexp.MustCompile(`^chord-(?P<ip>[^/]+)\.tsv$`),
+		Delim: '\t', NullMarker: "NULL", Writer: "flow_oa.py (impala-shell)", Layouts: []Layout{
+			{Name: "chord", Fields: fields("srcip", Text, "dstip", Text, "ibytes", Long, "ipkts", Long)}}},
+	{Name: "flow_edge", Pipeline: "flow",
+		Pattern: regexp.MustCompile(`^edge-(?P<sip>[^-]+)-(?P<dip>[^-]+)-(?P<hh>[0-9]{1,2})-(?P<mn>[0-9]{1,2})\.tsv$`),
+		Delim:   '\t', NullMarker: "NULL", Writer: "flow_oa.py (impala-shell)", Layouts: []Layout{
+			{Name: "edge", Fields: fields("tstart", Timestamp, "srcip", Text, "dstip", Text,
+				"sport", Integer, "dport", Integer, "proto", Text, "flags", Text, "tos", Integer,
+				"ibytes", Long, "ipkts", Long, "input", Long, "output", Long, "rip", Text,
+				"obytes", Long, "opkts", Long)}}},
+	ingestSummary("flow", true),
+	{Name: "flow_storyboard", Pipeline: "flow", Pattern: regexp.MustCompile(`^threats\.csv$`),
+		Delim: '|', Writer: "flow Threat_Investigation notebook", Layouts: []Layout{
+			{Name: "threats", Fields: fields("ip", Text, "title", Text, "summary", Text)}}},
+	{Name: "flow_timeline", Pipeline: "flow", Pattern: regexp.MustCompile(`^sbdet-(?P<ip>[^/]+)\.tsv$`),
+		Delim: '\t', NullMarker: "NULL", Writer: "flow Threat_Investigation notebook (impala-shell)",
+		Layouts: []Layout{{Name: "sbdet", Fields: fields("tstart", Timestamp, "tend", Timestamp,
+			"srcip", Text, "dstip", Text, "proto", Text, "sport", Integer, "dport", Integer,
+			"pkts", Long, "bytes", Long)}}},
+
+	{Name: "dns_scores", Pipeline: "dns", Pattern: regexp.MustCompile(`^dns_scores\.csv$`),
+		Delim: ',', Writer: "dns_oa.py (csv, QUOTE_NONE) and the Edge notebook", Layouts: []Layout{
+			{Name: "D1", Fields: fields("frame_time", Text, "frame_len", Long, "ip_dst", Text,
+				"dns_qry_name", Text, "dns_qry_class", Text, "dns_qry_type", Integer,
+				"dns_qry_rcode", Integer, "score", Real, "tld", Text, "query_rep", Text, "hh", Integer,
+				"ip_sev", Integer, "dns_sev", Integer, "dns_qry_class_name", Text,
+				"dns_qry_type_name", Text, "dns_qry_rcode_name", Text, "network_context", Text,
+				"unix_tstamp", Long)},
+			{Name: "D0", Fields: fields("frame_time", Text, "frame_len", Long, "ip_dst", Text,
+				"dns_qry_name", Text, "dns_qry_class", Text, "dns_qry_type", Integer,
+				"dns_qry_rcode", Integer, "domain>tld", Text, "subdomain>-", Text,
+				"subdomain_length>-", Text, "num_periods>-", Text, "subdomain_entropy>-", Text,
+				"top_domain>-", Text, "word>-", Text, "score", Real, "query_rep", Text, "hh", Integer,
+				"ip_sev", Integer, "dns_sev", Integer, "dns_qry_class_name", Text,
+				"dns_qry_type_name", Text, "dns_qry_rcode_name", Text, "network_context", Text,
+				"unix_tstamp", Long)},
+		}},
+	{Name: "dns_edge", Pipeline: "dns",
+		Pattern: regexp.MustCompile(`^edge-(?P<qname>.+)_(?P<hh>[0-9]{2})_(?P<mn>[0-9]{2})\.csv$`),
+		Delim:   ',', Quoted: true, NullMarker: "NULL", Writer: "dns_oa.py (impala-shell, rewritten QUOTE_ALL)",
+		Layouts: []Layout{
+			{Name: "names", Fields: fields("frame_time", Text, "frame_len", Long, "ip_dst", Text,
+				"ip_src", Text, "dns_qry_name", Text, "dns_qry_class_name>qclass", Text,
+				"dns_qry_type_name>qtype", Text, "dns_qry_rcode_name>qrcode", Text, "dns_a", Text)},
+			{Name: "codes", Fields: fields("frame_time", Text, "frame_len", Long, "ip_dst", Text,
+				"ip_src", Text, "dns_qry_name", Text, "dns_qry_class>qclass", Text,
+				"dns_qry_type>qtype", Text, "dns_qry_rcode>qrcode", Text, "dns_a", Text)},
+		}},
+	{Name: "dns_dendro", Pipeline: "dns", Pattern: regexp.MustCompile(`^dendro-(?P<ip>[^/]+)\.csv$`),
+		Delim: ',', NullMarker: "NULL", Writer: "dns_oa.py (impala-shell)", Layouts: []Layout{
+			{Name: "dendro", Fields: fields("dns_a", Text, "dns_qry_name", Text, "ip_dst", Text)}}},
+	{Name: "dns_threat_dendro", Pipeline: "dns",
+		Pattern: regexp.MustCompile(`^threat-dendro-(?P<anchor>.+)\.csv$`),
+		Delim:   ',', NullMarker: "NULL", Writer: "dns Threat_Investigation notebook (impala-shell)",
+		Layouts: []Layout{{Name: "threat-dendro", Fields: fields("total", Long, "dns_qry_name", Text,
+			"ip_dst", Text, "sev>-", Integer)}}},
+	ingestSummary("dns", false),
+	{Name: "dns_storyboard", Pipeline: "dns", Pattern: regexp.MustCompile(`^threats\.csv$`),
+		Delim: '|', Writer: "dns Threat_Investigation notebook", Layouts: []Layout{
+			{Name: "threats", Fields: fields("ip_dst", Text, "dns_qry_name", Text, "title", Text,
+				"summary", Text)}}},
+
+	{Name: "proxy_scores", Pipeline: "proxy", Pattern: regexp.MustCompile(`^proxy_scores\.tsv$`),
+		Delim: '\t', Writer: "proxy_oa.py (csv, QUOTE_NONE) and the Edge notebook", Layouts: []Layout{
+			{Name: "P0", Fields: fields("p_date", Date, "p_time", Time, "clientip", Text, "host", Text,
+				"reqmethod", Text, "useragent", Text, "resconttype", Text, "duration", Integer,
+				"username", Text, "webcat", Text, "referer", Text, "respcode", Integer,
+				"uriport", Integer, "uripath", Text, "uriquery", Text, "serverip", Text,
+				"scbytes", Integer, "csbytes", Integer, "fulluri", Text, "word", Text, "score", Real,
+				"uri_rep", Text, "uri_sev", Integer, "respcode_name", Text, "network_context", Text,
+				"hash", Text)}}},
+	{Name: "proxy_edge", Pipeline: "proxy",
+		Pattern: regexp.MustCompile(`^edge-(?P<clientip>.+)-(?P<hash>[0-9a-f]{32}[0-9]{2})\.tsv$`),
+		Delim:   '\t', NullMarker: "NULL", Writer: "proxy_oa.py (impala-shell, quotes removed)",
+		Layouts: []Layout{{Name: "edge", Fields: fields("p_date", Date, "p_time", Time,
+			"clientip", Text, "host", Text, "webcat", Text, "respcode", Text, "reqmethod", Text,
+			"useragent", Text, "resconttype", Text, "referer", Text, "uriport", Text,
+			"serverip", Text, "scbytes", Integer, "csbytes", Integer, "fulluri", Text)}}},
+	ingestSummary("proxy", false),
+	{Name: "proxy_storyboard", Pipeline: "proxy", Pattern: regexp.MustCompile(`^threats\.csv$`),
+		Delim: '|', Writer: "proxy Threat_Investigation notebook", Layouts: []Layout{
+			{Name: "threats", Fields: fields("hash", Text, "title", Text, "summary", Text)}}},
+	{Name: "proxy_timeline", Pipeline: "proxy",
+		Pattern: regexp.MustCompile(`^timeline-(?P<hash>[0-9a-f]{32})\.tsv$`),
+		Delim:   '\t', NullMarker: "NULL", Writer: "proxy Threat_Investigation notebook (impala-shell)",
+		Layouts: []Layout{{Name: "timeline", Fields: fields("tstart", Timestamp, "tend", Timestamp,
+			"duration", Long, "clientip", Text, "respcode", Text)}}},
+	// The expanded-search files feed no table of their own: they are the
+	// second source of URI candidates for proxy_storyboard and proxy_timeline.
+	{Name: "proxy_es", Pipeline: "proxy", Pattern: regexp.MustCompile(`^es-(?P<hash>[0-9a-f]{32})\.csv$`),
+		Delim: '\t', NullMarker: "NULL", Writer: "proxy Threat_Investigation notebook (impala-shell)",
+		Layouts: []Layout{{Name: "es", Fields: fields("p_time", Text, "clientip", Text,
+			"username", Text, "duration", Text, "fulluri", Text, "webcat", Text, "respcode", Text,
+			"reqmethod", Text, "useragent", Text, "resconttype", Text, "referer", Text,
+			"uriport", Text, "serverip", Text, "scbytes", Text, "csbytes", Text)}}},
+}
+
+// Skip is a file-name rule for files that are known and deliberately not
+// migrated; the reason is reported.
+type Skip struct {
+	Pattern *regexp.Regexp
+	Reason  string
+}
+
+// Skips lists the known files that are not migrated.
+var Skips = []Skip{
+	{regexp.MustCompile(`_bu\.(csv|tsv)$`), "backup copy of the scores file, not migrated"},
+	{regexp.MustCompile(`_fb\.csv$`), "analyst feedback file, not migrated (Spot 1.0 keeps feedback elsewhere)"},
+	{regexp.MustCompile(`^(flow|dns|proxy)_results\.csv$`), "raw ML results, not migrated"},
+	{regexp.MustCompile(`\.json$`), "storyboard JSON, not migrated (Spot 1.0 keeps it in HDFS, see docs/DIFFERENCES.md)"},
+	{regexp.MustCompile(`^ir-.*\.tsv$`), "flow threat-investigation detail, not a Spot 1.0 table"},
+	{regexp.MustCompile(`\.fixed$`), "leftover of an interrupted original migration"},
+	{regexp.MustCompile(`^ingest_summary_.*\.csv$`), "leftover of an interrupted original migration"},
+}

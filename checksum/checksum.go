@@ -1,0 +1,216 @@
+package checksum
+
+import (
+	"crypto/md5"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"spotmigrate/catalog"
+)
+
+// Sum accumulates the checksum of a set of rows.
+type Sum struct {
+	Rows uint64
+	sum  uint64
+	buf  []byte
+}
+
+// Add adds one row; values are in column order, nil for NULL.
+func (s *Sum) Add(cols []catalog.Column, values []any) error {
+	s.buf = s.buf[:0]
+	for i, c := range cols {
+		if i > 0 {
+			s.buf = append(s.buf, '\t')
+		}
+		var err error
+		s.buf, err = appendValue(s.buf, c.Type, values[i])
+		if err != nil {
+			return fmt.Errorf("failed to render column %q: %w", c.Name, err)
+		}
+	}
+	h := md5.Sum(s.buf)
+	s.sum += binary.BigEndian.Uint64(h[:8])
+	s.Rows++
+	return nil
+}
+
+// Merge adds a partial checksum of rows rows, given as 16 hex digits.
+func (s *Sum) Merge(rows uint64, hex string) error {
+	v, err := strconv.ParseUint(hex, 16, 64)
+	if err != nil {
+		return fmt.Errorf("failed to parse checksum %q: %w", hex, err)
+	}
+	s.sum += v
+	s.Rows += rows
+	return nil
+}
+
+// Hex returns the checksum as 16 lower-case hex digits.
+func (s *Sum) Hex() string { return fmt.Sprintf("%016x", s.sum) }
+
+// Text returns the canonical text of one row (for tests and debugging).
+func Text(cols []catalog.Column, values []any) (string, error) {
+	var s Sum
+	if err := s.Add(cols, values); err != nil {
+		return "", err
+	}
+	return string(s.buf), nil
+}
+
+func appendValue(b []byte, t catalog.Type, v any) ([]byte, error) {
+	if v == nil {
+		return append(b, `\N`...), nil
+	}
+	switch t {
+	case catalog.String:
+		var str string
+		switch x := v.(type) {
+		case string:
+			str = x
+		case []byte:
+			str = string(x)
+		default:
+			return nil, fmt.Errorf("want text, got %T", v)
+		}
+		return appendEscaped(b, str), nil
+	case catalog.Float:
+		f, err := toFloat(v)
+		if err != nil {
+			return nil, err
+		}
+		return appendFloat(b, f), nil
+	default:
+		n, err := toInt(v)
+		if err != nil {
+			return nil, err
+		}
+		return strconv.AppendInt(b, n, 10), nil
+	}
+}
+
+func appendEscaped(b []byte, s string) []byte {
+	if !strings.ContainsAny(s, "\\\t") {
+		return append(b, s...)
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			b = append(b, '\\', '\\')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, s[i])
+		}
+	}
+	return b
+}
+
+// appendFloat writes f as C's %.9g does.
+func appendFloat(b []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(b, "nan"...)
+	case math.IsInf(f, 1):
+		return append(b, "inf"...)
+	case math.IsInf(f, -1):
+		return append(b, "-inf"...)
+	}
+	return append(b, cFormatG(f, 9)...)
+}
+
+// cFormatG formats like C printf("%.*g"): scientific when the exponent is
+// below -4 or at least the precision, trailing zeros removed, exponent with
+// a sign and at least two digits.
+func cFormatG(f float64, prec int) string {
+	if f == 0 {
+		if math.Signbit(f) {
+			return "-0"
+		}
+		return "0"
+	}
+	e := strconv.FormatFloat(f, 'e', prec-1, 64) // d.dddde±XX
+	mant, expStr, _ := strings.Cut(e, "e")
+	exp, _ := strconv.Atoi(expStr)
+	if exp < -4 || exp >= prec {
+		mant = trimZeros(mant)
+		sign := "+"
+		if exp < 0 {
+			sign, exp = "-", -exp
+		}
+		return fmt.Sprintf("%se%s%02d", mant, sign, exp)
+	}
+	return trimZeros(strconv.FormatFloat(f, 'f', prec-1-exp, 64))
+}
+
+func trimZeros(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+func toFloat(v any) (float64, error) {
+	switch x := v.(type) {
+	case float32:
+		return float64(x), nil
+	case float64:
+		return x, nil
+	case string:
+		return strconv.ParseFloat(x, 64)
+	}
+	return 0, fmt.Errorf("want a float, got %T", v)
+}
+
+func toInt(v any) (int64, error) {
+	switch x := v.(type) {
+	case int8:
+		return int64(x), nil
+	case int16:
+		return int64(x), nil
+	case int32:
+		return int64(x), nil
+	case int64:
+		return x, nil
+	case int:
+		return int64(x), nil
+	case uint8:
+		return int64(x), nil
+	case uint16:
+		return int64(x), nil
+	case uint32:
+		return int64(x), nil
+	case string:
+		return strconv.ParseInt(x, 10, 64)
+	}
+	return 0, fmt.Errorf("want an integer, got %T", v)
+}
+
+// DuckDBRowHash returns a DuckDB SQL expression of the row hash (UBIGINT)
+// over the given columns, each referenced as alias."name".
+func DuckDBRowHash(alias string, cols []catalog.Column) string {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		ref := alias + `."` + c.Name + `"`
+		var txt string
+		switch c.Type {
+		case catalog.String:
+			txt = `replace(replace(` + ref + `, '\', '\\'), chr(9), '\t')`
+		case catalog.Float:
+			txt = `printf('%.9g', CAST(` + ref + ` AS DOUBLE))`
+		default:
+			txt = `CAST(` + ref + ` AS VARCHAR)`
+		}
+		parts[i] = `coalesce(` + txt + `, '\N')`
+	}
+	return `CAST('0x' || substr(md5(` + strings.Join(parts, ` || chr(9) || `) + `), 1, 16) AS UBIGINT)`
+}
+
+// DuckDBAggregate returns the DuckDB SQL aggregate that turns row hashes
+// into the checksum text.
+func DuckDBAggregate(hashExpr string) string {
+	return `printf('%016x', CAST(coalesce(sum(` + hashExpr + `), 0) % 18446744073709551616 AS UBIGINT))`
+}

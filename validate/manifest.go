@@ -1,0 +1,109 @@
+package validate
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+)
+
+// ManifestVersion is the version of the manifest format.
+const ManifestVersion = 1
+
+// Manifest is the result of a validation: what the old tree holds and what
+// will land in each table partition.
+type Manifest struct {
+	Version    int         `json:"version"`
+	Root       string      `json:"root"`
+	Pipelines  []string    `json:"pipelines"`
+	Summary    Summary     `json:"summary"`
+	Files      []File      `json:"files"`
+	Skipped    []Skipped   `json:"skipped"`
+	Partitions []Partition `json:"partitions"`
+}
+
+// Summary holds the totals of a manifest.
+type Summary struct {
+	Files         int   `json:"files"`
+	Bytes         int64 `json:"bytes"`
+	Rows          int64 `json:"rows"`
+	Rejected      int64 `json:"rejected"`
+	Filtered      int64 `json:"filtered"`
+	FileErrors    int   `json:"file_errors"`
+	FilesRejected int   `json:"files_with_rejects"`
+	Skipped       int   `json:"skipped"`
+	Landing       int64 `json:"landing"`
+	Unreadable    int   `json:"unreadable"`
+}
+
+// File describes one old file.
+type File struct {
+	Path     string           `json:"path"`
+	Pipeline string           `json:"pipeline"`
+	Source   string           `json:"source"`
+	Tables   []string         `json:"tables"`
+	Layout   string           `json:"layout,omitempty"`
+	Bytes    int64            `json:"bytes"`
+	SHA256   string           `json:"sha256,omitempty"`
+	Rows     int64            `json:"rows"`
+	Rejected int64            `json:"rejected"`
+	Filtered map[string]int64 `json:"filtered,omitempty"`
+	Landing  map[string]int64 `json:"landing,omitempty"`
+	Error    string           `json:"error,omitempty"`
+	// Unreadable marks an I/O failure (as opposed to bad content).
+	Unreadable bool     `json:"unreadable,omitempty"`
+	Rejects    []Reject `json:"rejects,omitempty"`
+	// RejectsListed < Rejected when the list was capped.
+	RejectsListed int `json:"rejects_listed,omitempty"`
+}
+
+// Reject is one rejected row.
+type Reject struct {
+	Line   int64  `json:"line"`
+	Column int    `json:"column"`
+	Field  string `json:"field,omitempty"`
+	Reason string `json:"reason"`
+	Raw    string `json:"raw,omitempty"`
+}
+
+// Skipped is a file or folder that is not migrated.
+type Skipped struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// Partition is one (table, y, m, d) unit.
+type Partition struct {
+	Table    string   `json:"table"`
+	Y        int      `json:"y"`
+	M        int      `json:"m"`
+	D        int      `json:"d"`
+	Rows     int64    `json:"rows"`
+	Checksum string   `json:"checksum"`
+	Files    []string `json:"files"`
+}
+
+// Key names the partition as table/y=Y/m=M/d=D.
+func (p Partition) Key() string {
+	return fmt.Sprintf("%s/y=%d/m=%d/d=%d", p.Table, p.Y, p.M, p.D)
+}
+
+// ReadManifest reads a manifest written by validate.
+func ReadManifest(path string) (*Manifest, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read manifest: %w", err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("failed to parse manifest %s: %w", path, err)
+	}
+	if m.Version != ManifestVersion {
+		return nil, fmt.Errorf("failed to read manifest %s: version %d, this spotmigrate reads version %d", path, m.Version, ManifestVersion)
+	}
+	return &m, nil
+}
+
+// Clean reports whether the manifest has no rejected rows and no file errors.
+func (m *Manifest) Clean() bool {
+	return m.Summary.Rejected == 0 && m.Summary.FileErrors == 0
+}

@@ -1,0 +1,101 @@
+package validate
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+
+	"spotmigrate/catalog"
+)
+
+// typeNames say what a field was expected to hold, in report language.
+var typeNames = map[catalog.FieldType]string{
+	catalog.Text:      "STRING",
+	catalog.Integer:   "INT",
+	catalog.Long:      "BIGINT",
+	catalog.Real:      "FLOAT",
+	catalog.Timestamp: "a timestamp (YYYY-MM-DD HH:MM:SS)",
+	catalog.Date:      "a date (YYYY-MM-DD)",
+	catalog.Time:      "a time (HH:MM:SS)",
+}
+
+var columnsRE = regexp.MustCompile(`Expected Number of Columns: (\d+) Found: (\d+)`)
+
+// rejectReason words a DuckDB reject for a person.
+func rejectReason(rj rawReject, f *file) string {
+	switch rj.errorType {
+	case "CAST":
+		field, typ := rj.field, ""
+		if rj.column >= 1 && rj.column <= len(f.layout.Fields) {
+			fl := f.layout.Fields[rj.column-1]
+			field, typ = fl.Header, typeNames[fl.Type]
+		}
+		return fmt.Sprintf("column %q: %q is not %s", field, fieldValue(rj, f), typ)
+	case "TOO MANY COLUMNS", "MISSING COLUMNS":
+		msg := "wrong number of columns"
+		if m := columnsRE.FindStringSubmatch(rj.message); m != nil {
+			msg = fmt.Sprintf("expected %s columns, found %s", m[1], m[2])
+		}
+		if rj.errorType == "TOO MANY COLUMNS" && f.src.Delim == '|' {
+			msg += " (a '|' inside a title or summary: the old notebook did not escape it)"
+		}
+		return msg
+	case "INVALID ENCODING", "INVALID UNICODE":
+		return "invalid UTF-8 byte sequence: the file is not UTF-8"
+	}
+	msg, _, _ := strings.Cut(rj.message, "\n")
+	return strings.ToLower(rj.errorType) + ": " + msg
+}
+
+// fieldValue is the raw text of the rejected field.
+func fieldValue(rj rawReject, f *file) string {
+	raw := strings.Trim(rj.csvLine, "\r\n")
+	parts := strings.Split(raw, string(f.src.Delim))
+	if rj.column < 1 || rj.column > len(parts) {
+		return ""
+	}
+	v := parts[rj.column-1]
+	if f.src.Quoted {
+		v = strings.Trim(v, `"`)
+	}
+	return v
+}
+
+type located struct {
+	line int64
+	raw  string
+}
+
+// locateRows finds the line of each accepted row ordinal (0-based, sorted)
+// of f: the rows DuckDB accepted are the data lines in file order, less
+// blank lines and the lines it rejected (skip).
+func locateRows(f *file, ords []int64, skip map[int64]bool) ([]located, error) {
+	fh, err := os.Open(f.abs)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open %s: %w", f.Path, err)
+	}
+	defer fh.Close()
+	sc := bufio.NewScanner(fh)
+	sc.Buffer(make([]byte, 64<<10), 64<<20)
+	out := make([]located, len(ords))
+	var line, ord int64 = 0, -1
+	next := 0
+	for sc.Scan() && next < len(ords) {
+		line++
+		text := strings.TrimRight(sc.Text(), "\r")
+		if line == 1 || text == "" || skip[line] {
+			continue
+		}
+		ord++
+		for next < len(ords) && ords[next] == ord {
+			out[next] = located{line: line, raw: text}
+			next++
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("failed to read %s: %w", f.Path, err)
+	}
+	return out, nil
+}
