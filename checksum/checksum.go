@@ -153,17 +153,24 @@ func trimZeros(s string) string {
 	return strings.TrimSuffix(s, ".")
 }
 
+// toFloat returns the FLOAT value widened to a double. Engines that send a
+// FLOAT as a double (or as text) are rounded back to float32 first, so every
+// engine yields the value the column holds.
 func toFloat(v any) (float64, error) {
 	switch x := v.(type) {
 	case float32:
 		return float64(x), nil
 	case float64:
-		return x, nil
+		return float64(float32(x)), nil
 	case string:
-		return strconv.ParseFloat(x, 64)
+		f, err := strconv.ParseFloat(x, 32)
+		return float64(float32(f)), err
 	}
 	return 0, fmt.Errorf("want a float, got %T", v)
 }
+
+// Int converts an integer value as a database driver returns it.
+func Int(v any) (int64, error) { return toInt(v) }
 
 func toInt(v any) (int64, error) {
 	switch x := v.(type) {

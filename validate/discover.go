@@ -47,7 +47,7 @@ func FindRoot(oaPath string) (string, error) {
 		return "", fmt.Errorf("failed to open OA path %s: not a folder", oaPath)
 	}
 	for _, cand := range []string{filepath.Join(abs, "data"), abs} {
-		for _, p := range catalog.Pipelines {
+		for _, p := range append([]string{"backup"}, catalog.Pipelines...) {
 			if st, err := os.Stat(filepath.Join(cand, p)); err == nil && st.IsDir() {
 				return cand, nil
 			}

@@ -129,7 +129,7 @@ func quoteIdent(name string) string {
 	return `"` + name + `"`
 }
 
-// quoteLit quotes a string literal for DuckDB ('' doubling; DuckDB string
+// quoteLit quotes a string literal for DuckDB (” doubling; DuckDB string
 // literals have no backslash escapes).
 func quoteLit(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"

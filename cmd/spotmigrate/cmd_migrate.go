@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+
+	"spotmigrate/dialect"
+	"spotmigrate/load"
+)
+
+type migrateOptions struct {
+	validateOptions
+	manifest, target, db, stagingDB, stagingDir, archiveDir string
+	noArchive, dryRun, keepStaging, verbose                 bool
+	maxRejects                                              int64
+	impala, stagingHDFS, spotConf, huser                    string
+}
+
+func (o *migrateOptions) addFlags(fs *flag.FlagSet) {
+	o.validateOptions.addFlags(fs)
+	fs.StringVar(&o.manifest, "manifest", "", "a preflight manifest (validate --format json) the tree must still match")
+	fs.StringVar(&o.target, "target", "spot.duckdb", "embedded target: a DuckDB database file")
+	fs.StringVar(&o.db, "db", "spot", "database (schema) of the Spot 1.0 tables")
+	fs.StringVar(&o.stagingDB, "staging-db", "spot_migration", "staging database, dropped at the end")
+	fs.StringVar(&o.stagingDir, "staging-dir", "", "local folder for the staging Parquet files (default: in the work folder)")
+	fs.StringVar(&o.archiveDir, "archive-dir", "", "where migrated pipeline folders are moved (default: <data>/backup)")
+	fs.BoolVar(&o.noArchive, "no-archive", false, "never archive the old pipeline folders")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "print the plan (every statement and file operation) and stop")
+	fs.BoolVar(&o.keepStaging, "keep-staging", false, "keep the staging database and files")
+	fs.BoolVar(&o.verbose, "verbose", false, "print each statement and file operation as it runs")
+	fs.Int64Var(&o.maxRejects, "max-rejects", 0, "archive a pipeline only if its rejected rows and file errors are at most N")
+	fs.StringVar(&o.impala, "impala", "", "Impala daemon HOST[:PORT] (the distributed target)")
+	fs.StringVar(&o.spotConf, "spot-conf", "", "read DBNAME, HUSER, IMPALA_DEM and IMPALA_PORT from a Spot 1.0 spot.conf as defaults")
+	fs.StringVar(&o.huser, "huser", "/user/spot", "HDFS base folder of the Spot 1.0 tables (spot.conf HUSER)")
+}
+
+// applySpotConf uses spot.conf values for the flags the user did not set.
+func (o *migrateOptions) applySpotConf(fs *flag.FlagSet) error {
+	if o.spotConf == "" {
+		return nil
+	}
+	conf, err := readSpotConf(o.spotConf)
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if v := conf["DBNAME"]; v != "" && !set["db"] {
+		o.db = v
+	}
+	if v := conf["HUSER"]; v != "" && !set["huser"] {
+		o.huser = v
+	}
+	if v := conf["IMPALA_DEM"]; v != "" && !set["impala"] {
+		o.impala = v
+		if p := conf["IMPALA_PORT"]; p != "" {
+			o.impala += ":" + p
+		}
+	}
+	return nil
+}
+
+func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o migrateOptions
+	fs := newFlags("migrate", "--oa-path DIR [--pipelines …] [--target FILE.duckdb] [--db spot] [--archive-dir DIR] [--no-archive] [--dry-run]", stderr)
+	o.addFlags(fs)
+	fs.StringVar(&o.format, "format", "table", "reconcile report format: table, json, markdown or junit")
+	fs.StringVar(&o.output, "output", "", "write the reconcile report to FILE")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := o.applySpotConf(fs); err != nil {
+		return err
+	}
+	return o.run(ctx, stdout, stderr)
+}
+
+func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) error {
+	format, err := formatFlag(o.format)
+	if err != nil {
+		return err
+	}
+	for what, name := range map[string]string{"--db": o.db, "--staging-db": o.stagingDB} {
+		if err := dialect.CheckIdent(what, name); err != nil {
+			return withCode(exitUsage, err)
+		}
+	}
+	if o.db == o.stagingDB {
+		return usageErr("--staging-db must differ from --db (the staging database is dropped at the end)")
+	}
+	if o.maxRejects < 0 {
+		return usageErr("--max-rejects must be 0 or more")
+	}
+	vopt, err := o.options(newProgress(stderr, "validate"))
+	if err != nil {
+		return err
+	}
+	engine, err := o.engine()
+	if err != nil {
+		return err
+	}
+	opt := load.Options{Validate: vopt, Manifest: o.manifest, Engine: engine, DB: o.db, StagingDB: o.stagingDB,
+		StagingDir: o.stagingDir, ArchiveDir: o.archiveDir, NoArchive: o.noArchive, MaxRejects: o.maxRejects,
+		DryRun: o.dryRun, KeepStage: o.keepStaging}
+	if o.dryRun || o.verbose {
+		opt.Log = stdout
+		if o.dryRun {
+			fmt.Fprintf(stdout, "Plan for %s (dry run: nothing is changed)\n", engine.Name())
+		}
+	}
+	res, err := load.Migrate(ctx, opt)
+	if err != nil {
+		if errors.Is(err, load.ErrLocked) {
+			return withCode(exitLocked, err)
+		}
+		return classify(err)
+	}
+	if o.dryRun {
+		return nil
+	}
+	printOutcome(stderr, res)
+	if err := writeReport(o.output, stdout, stderr, func(w io.Writer) error { return res.Reconcile.Write(w, format) }, res.Reconcile.Verdict()); err != nil {
+		return err
+	}
+	switch {
+	case !res.Reconcile.OK():
+		return withCode(exitMismatch, errReported)
+	case res.Manifest.Summary.Unreadable > 0:
+		return withCode(exitUsage, errReported)
+	case !res.Manifest.Clean() && !o.noArchive && len(res.Archived) < len(res.Manifest.Pipelines):
+		return withCode(exitRejects, errReported)
+	}
+	return nil
+}
+
+func (o *migrateOptions) engine() (load.Engine, error) {
+	if o.impala != "" {
+		return nil, usageErr("--impala: the Impala/HDFS target is not available in this build yet; use the embedded target (--target FILE.duckdb)")
+	}
+	return &load.Embedded{Path: o.target}, nil
+}
+
+// printOutcome says what the run did, beside the reconcile report.
+func printOutcome(w io.Writer, res *load.Result) {
+	if len(res.Resumed) > 0 {
+		fmt.Fprintf(w, "Resumed an interrupted run: %d partition(s) were left dirty and were loaded again.\n", len(res.Resumed))
+	}
+	fmt.Fprintf(w, "Validated %d file(s): %d rows will land, %d rejected, %d file error(s).\n",
+		res.Manifest.Summary.Files, res.Manifest.Summary.Landing, res.Manifest.Summary.Rejected, res.Manifest.Summary.FileErrors)
+	fmt.Fprintf(w, "Loaded %d table(s); %d table(s) already matched and were left alone.\n", len(res.Loaded), len(res.Verified))
+	var pipes []string
+	for p := range res.Archived {
+		pipes = append(pipes, p)
+	}
+	sort.Strings(pipes)
+	for _, p := range pipes {
+		fmt.Fprintf(w, "Archived %s to %s.\n", p, res.Archived[p])
+	}
+	pipes = pipes[:0]
+	for p := range res.Held {
+		pipes = append(pipes, p)
+	}
+	sort.Strings(pipes)
+	for _, p := range pipes {
+		fmt.Fprintf(w, "Not archived %s: %s.\n", p, res.Held[p])
+	}
+	if res.Manifest.Summary.Rejected > 0 || res.Manifest.Summary.FileErrors > 0 {
+		fmt.Fprintln(w, "Rejected rows and file errors:")
+		for _, f := range res.Manifest.Files {
+			if f.Error != "" {
+				fmt.Fprintf(w, "  %s: %s\n", f.Path, f.Error)
+			}
+			for _, r := range f.Rejects {
+				fmt.Fprintf(w, "  %s: %s\n", r.Location(f.Path), r.Reason)
+			}
+		}
+	}
+}

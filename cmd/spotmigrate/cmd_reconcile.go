@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"io"
+
+	"spotmigrate/load"
+	"spotmigrate/reconcile"
+	"spotmigrate/validate"
+)
+
+func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("reconcile", "[--manifest FILE] [--target FILE.duckdb] [--db spot] [--format table|json|markdown|junit] [--output FILE]", stderr)
+	manifest := fs.String("manifest", "", "manifest to compare with (default: the one migrate kept beside the target)")
+	target := fs.String("target", "spot.duckdb", "embedded target: a DuckDB database file")
+	db := fs.String("db", "spot", "database (schema) of the Spot 1.0 tables")
+	format := fs.String("format", "table", "report format: table, json, markdown or junit")
+	output := fs.String("output", "", "write the report to FILE")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	f, err := formatFlag(*format)
+	if err != nil {
+		return err
+	}
+	engine := &load.Embedded{Path: *target}
+	if *manifest == "" {
+		*manifest = load.ManifestPath(engine)
+	}
+	m, err := validate.ReadManifest(*manifest)
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+	if err := requireFile(*target); err != nil {
+		return err
+	}
+	conn, err := engine.Open(ctx)
+	if err != nil {
+		return err
+	}
+	defer engine.Close()
+	rep, err := reconcile.Run(ctx, conn, engine.Dialect(), *db, engine.Name(), m)
+	if err != nil {
+		return err
+	}
+	if err := writeReport(*output, stdout, stderr, func(w io.Writer) error { return rep.Write(w, f) }, rep.Verdict()); err != nil {
+		return err
+	}
+	if !rep.OK() {
+		return withCode(exitMismatch, errReported)
+	}
+	return nil
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"io"
+
+	"spotmigrate/validate"
+)
+
+type validateOptions struct {
+	oaPath, pipelines, format, output, workDir, memory string
+}
+
+func (o *validateOptions) addFlags(fs interface {
+	StringVar(*string, string, string, string)
+}) {
+	fs.StringVar(&o.oaPath, "oa-path", "", "the old spot-oa folder, or its data/ folder (required)")
+	fs.StringVar(&o.pipelines, "pipelines", "flow,dns,proxy", "comma-separated pipelines to read")
+	fs.StringVar(&o.workDir, "work-dir", "", "folder for the work database (default: a temporary folder)")
+	fs.StringVar(&o.memory, "memory-limit", "512MB", "memory limit of the embedded DuckDB")
+}
+
+func (o *validateOptions) options(progress validate.Progress) (validate.Options, error) {
+	if o.oaPath == "" {
+		return validate.Options{}, usageErr("--oa-path is required")
+	}
+	pipes, err := pipelinesFlag(o.pipelines)
+	if err != nil {
+		return validate.Options{}, err
+	}
+	return validate.Options{OAPath: o.oaPath, Pipelines: pipes, WorkDir: o.workDir,
+		MemoryLimit: o.memory, Progress: progress}, nil
+}
+
+func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o validateOptions
+	fs := newFlags("validate", "--oa-path DIR [--pipelines flow,dns,proxy] [--format table|json|markdown|junit] [--output FILE]", stderr)
+	o.addFlags(fs)
+	fs.StringVar(&o.format, "format", "table", "report format: table, json, markdown or junit")
+	fs.StringVar(&o.output, "output", "", "write the report to FILE instead of standard output")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	format, err := formatFlag(o.format)
+	if err != nil {
+		return err
+	}
+	opt, err := o.options(newProgress(stderr, "validate"))
+	if err != nil {
+		return err
+	}
+	m, err := validate.Run(ctx, opt)
+	if err != nil {
+		return classify(err)
+	}
+	if err := writeReport(o.output, stdout, stderr, func(w io.Writer) error { return m.Write(w, format) }, m.Verdict()); err != nil {
+		return err
+	}
+	return manifestOutcome(m)
+}
+
+// manifestOutcome maps a manifest to the exit code of validate.
+func manifestOutcome(m *validate.Manifest) error {
+	switch {
+	case m.Summary.Unreadable > 0:
+		return withCode(exitUsage, errReported)
+	case !m.Clean():
+		return withCode(exitRejects, errReported)
+	}
+	return nil
+}

@@ -1,0 +1,144 @@
+// Command spotmigrate moves Apache Spot's pre-1.0 OA files into the Spot 1.0
+// tables and proves that nothing was lost on the way.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes, the same for every command.
+const (
+	exitOK       = 0 // success
+	exitFailure  = 1 // unexpected failure (an engine error or a bug)
+	exitUsage    = 2 // bad usage, or a file or folder that cannot be read or written
+	exitRejects  = 3 // rejected rows or file errors were found
+	exitMismatch = 4 // the target does not match the manifest
+	exitLocked   = 5 // another spotmigrate run holds the target or the OA tree
+)
+
+const exitCodesHelp = `Exit codes:
+  0  success
+  1  unexpected failure (engine error)
+  2  bad usage, or a file or folder that cannot be read or written
+  3  rejected rows or file errors were found
+  4  the target does not match the manifest (reconcile)
+  5  another spotmigrate run holds the target or the OA tree
+`
+
+// exitError carries the exit code of a failed command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func withCode(code int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: code, err: err}
+}
+
+// usageErr is a usage error.
+func usageErr(format string, args ...any) error {
+	return withCode(exitUsage, fmt.Errorf(format, args...))
+}
+
+// command is one subcommand.
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"validate", "preflight report: read every old file with the target types", runValidate},
+		{"migrate", "validate, stage, load, reconcile and archive", runMigrate},
+		{"reconcile", "compare the target with a manifest, partition by partition", runReconcile},
+		{"restore", "put an archived pipeline folder back", runRestore},
+		{"ddl", "print the DDL of the 20 Spot 1.0 tables", runDDL},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one command line and returns its exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	var err error
+	found := false
+	for _, c := range commands() {
+		if c.name == args[0] {
+			found = true
+			err = c.run(ctx, args[1:], stdout, stderr)
+		}
+	}
+	if !found {
+		if len(args) == 6 {
+			err = runCompat(ctx, args, stdout, stderr)
+		} else {
+			err = usageErr("unknown command %q (see spotmigrate --help)", args[0])
+		}
+	}
+	return exitCode(err, stderr)
+}
+
+// exitCode prints err and maps it to an exit code.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, errHelp) {
+		return exitOK
+	}
+	var ee *exitError
+	code := exitFailure
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if !errors.Is(err, errReported) {
+		fmt.Fprintf(stderr, "spotmigrate: %v\n", err)
+	}
+	return code
+}
+
+// errReported marks an outcome whose report already said everything.
+var errReported = errors.New("reported")
+
+// errHelp marks -h.
+var errHelp = errors.New("help")
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `spotmigrate moves Apache Spot's pre-1.0 OA files into the Spot 1.0 tables.
+
+Usage:
+  spotmigrate COMMAND [flags]
+  spotmigrate PIPELINES OLD_OA_PATH STAGING_DB_NAME STAGING_DB_HDFS_PATH NEW_SPOT_IMPALA_DB IMPALA_DAEMON
+      (the six arguments of the original migrate_to_spot_1_0.py)
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, "\nRun 'spotmigrate COMMAND -h' for a command's flags.\n\n"+exitCodesHelp)
+}

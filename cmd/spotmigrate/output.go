@@ -1,0 +1,52 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// writeReport writes a report to path (atomically) or to stdout; with a
+// path, the verdict line goes to stderr so a person still sees the outcome.
+func writeReport(path string, stdout, stderr io.Writer, write func(io.Writer) error, verdict string) error {
+	if path == "" {
+		return write(stdout)
+	}
+	if err := writeFileAtomic(path, write); err != nil {
+		return withCode(exitUsage, err)
+	}
+	fmt.Fprintf(stderr, "%s (report: %s)\n", verdict, path)
+	return nil
+}
+
+// writeFileAtomic writes a file through a temporary file and a rename.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("failed to create %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("failed to write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("failed to write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("failed to write %s: %w", path, err)
+	}
+	return nil
+}
+
+// classify gives file-system errors the usage/I-O exit code.
+func classify(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return withCode(exitUsage, err)
+	}
+	return err
+}

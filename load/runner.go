@@ -1,0 +1,88 @@
+package load
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Execer is what the runner needs of a database handle.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// runner executes the plan, or prints it (dry run). Every statement and
+// file operation goes through it, so the printed plan is the executed one.
+type runner struct {
+	dry  bool
+	log  io.Writer // the plan is written here (dry run or --verbose); may be nil
+	step int
+	// stmts counts the target statements per table.
+	stmts map[string]int
+}
+
+func newRunner(dry bool, log io.Writer) *runner {
+	return &runner{dry: dry, log: log, stmts: map[string]int{}}
+}
+
+func (r *runner) say(kind, text string) {
+	r.step++
+	if r.log != nil {
+		fmt.Fprintf(r.log, "%3d. %-6s %s\n", r.step, kind, text)
+	}
+}
+
+// sql runs one statement on db (engine names the database for the plan);
+// table counts it for that table ("" for none).
+func (r *runner) sql(ctx context.Context, db Execer, engine, table, q string) error {
+	r.say(engine, strings.Join(strings.Fields(q), " ")+";")
+	if table != "" {
+		r.stmts[table]++
+	}
+	if r.dry {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("failed to run %q: %w", firstLine(q), err)
+	}
+	return nil
+}
+
+// op runs a file or HDFS operation described by desc.
+func (r *runner) op(kind, desc string, fn func() error) error {
+	r.say(kind, desc)
+	if r.dry {
+		return nil
+	}
+	return fn()
+}
+
+func firstLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 160 {
+		s = s[:160] + "…"
+	}
+	return s
+}
+
+// failpoint lets tests stop a run at a named point: SPOTMIGRATE_FAILPOINT=
+// name fails there with an error, name:crash exits the process at once as
+// a crash would.
+func failpoint(name string) error {
+	v := os.Getenv("SPOTMIGRATE_FAILPOINT")
+	if v == "" {
+		return nil
+	}
+	fp, mode, _ := strings.Cut(v, ":")
+	if fp != name {
+		return nil
+	}
+	if mode == "crash" {
+		fmt.Fprintf(os.Stderr, "spotmigrate: failpoint %s: crashing\n", name)
+		os.Exit(97)
+	}
+	return fmt.Errorf("failpoint %s", name)
+}

@@ -1,0 +1,34 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"spotmigrate/catalog"
+	"spotmigrate/dialect"
+	"spotmigrate/validate"
+)
+
+// stageSQL writes the landing rows of mapping m as Parquet files readable by
+// Impala 2.5: Snappy, v1 pages, Hive partition folders y=/m=/d=.
+func stageSQL(m *catalog.Mapping, dir string) string {
+	d := dialect.DuckDB{}
+	return "COPY (" + validate.LandingSQL(m, false) + ") TO " + d.Literal(dir) +
+		" (FORMAT parquet, COMPRESSION snappy, PARQUET_VERSION V1, PARTITION_BY (y, m, d), FILENAME_PATTERN 'part_{i}')"
+}
+
+// writeStaging writes the staging files of one table into localDir.
+func writeStaging(ctx context.Context, r *runner, w *validate.Work, m *catalog.Mapping, localDir string) error {
+	dir := filepath.Join(localDir, m.Table)
+	if err := r.op("fs", "remove and recreate staging folder "+dir, func() error {
+		if err := os.RemoveAll(dir); err != nil {
+			return fmt.Errorf("failed to clear staging folder: %w", err)
+		}
+		return os.MkdirAll(localDir, 0o755)
+	}); err != nil {
+		return err
+	}
+	return r.sql(ctx, w.Conn, "work", "", stageSQL(m, dir))
+}
