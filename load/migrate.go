@@ -35,6 +35,9 @@ type Options struct {
 	KeepStage  bool
 	// Log receives the plan (always on a dry run).
 	Log io.Writer
+	// BeforeReconcile, when set, runs on the target after loading (tests
+	// use it to tamper with the target).
+	BeforeReconcile func(ctx context.Context, db DB) error
 }
 
 // Result is the outcome of a migration.
@@ -46,6 +49,8 @@ type Result struct {
 	Archived  map[string]string // pipeline → archive folder
 	Held      map[string]string // pipeline → why it was not archived
 	Resumed   []string          // dirty units found at start
+	// HeldForRejects lists the pipelines not archived because of rejects.
+	HeldForRejects []string
 	// Statements counts the target statements per table.
 	Statements map[string]int
 }
@@ -150,6 +155,9 @@ func (mg *migration) run(ctx context.Context) (err error) {
 			mg.res.Verified = append(mg.res.Verified, mp.Table)
 			continue
 		}
+		if len(mg.units(mp.Table)) == 0 {
+			continue
+		}
 		if err := mg.loadTable(ctx, mp); err != nil {
 			return err
 		}
@@ -157,6 +165,14 @@ func (mg *migration) run(ctx context.Context) (err error) {
 	}
 	if mg.opt.DryRun {
 		return mg.planTail()
+	}
+	if err := failpoint("before-reconcile"); err != nil {
+		return err
+	}
+	if mg.opt.BeforeReconcile != nil {
+		if err := mg.opt.BeforeReconcile(ctx, mg.db); err != nil {
+			return err
+		}
 	}
 	if err := mg.reconcile(ctx); err != nil {
 		return err
@@ -384,6 +400,7 @@ func (mg *migration) archive() error {
 			mg.res.Held[pipe] = "reconcile failed"
 			continue
 		case mg.rejectsOf(pipe) > mg.opt.MaxRejects:
+			mg.res.HeldForRejects = append(mg.res.HeldForRejects, pipe)
 			mg.res.Held[pipe] = fmt.Sprintf("%d rejected row(s) or file error(s), more than --max-rejects %d", mg.rejectsOf(pipe), mg.opt.MaxRejects)
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -70,14 +71,21 @@ func firstLine(s string) string {
 
 // failpoint lets tests stop a run at a named point: SPOTMIGRATE_FAILPOINT=
 // name fails there with an error, name:crash exits the process at once as
-// a crash would.
+// a crash would; name@N (or name@N:crash) acts on the N-th time only.
+var failpointHits = map[string]int{}
+
 func failpoint(name string) error {
 	v := os.Getenv("SPOTMIGRATE_FAILPOINT")
 	if v == "" {
 		return nil
 	}
 	fp, mode, _ := strings.Cut(v, ":")
+	fp, nth, _ := strings.Cut(fp, "@")
 	if fp != name {
+		return nil
+	}
+	failpointHits[name]++
+	if nth != "" && nth != strconv.Itoa(failpointHits[name]) {
 		return nil
 	}
 	if mode == "crash" {

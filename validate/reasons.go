@@ -25,6 +25,9 @@ var columnsRE = regexp.MustCompile(`Expected Number of Columns: (\d+) Found: (\d
 
 // rejectReason words a DuckDB reject for a person.
 func rejectReason(rj rawReject, f *file) string {
+	if n := fieldCount(rj, f); n != len(f.layout.Fields) && n > 0 {
+		return fmt.Sprintf("expected %d columns, found %d", len(f.layout.Fields), n) + pipeHint(f, n)
+	}
 	switch rj.errorType {
 	case "CAST":
 		field, typ := rj.field, ""
@@ -38,15 +41,28 @@ func rejectReason(rj rawReject, f *file) string {
 		if m := columnsRE.FindStringSubmatch(rj.message); m != nil {
 			msg = fmt.Sprintf("expected %s columns, found %s", m[1], m[2])
 		}
-		if rj.errorType == "TOO MANY COLUMNS" && f.src.Delim == '|' {
-			msg += " (a '|' inside a title or summary: the old notebook did not escape it)"
-		}
-		return msg
+		return msg + pipeHint(f, len(f.layout.Fields)+1)
 	case "INVALID ENCODING", "INVALID UNICODE":
 		return "invalid UTF-8 byte sequence: the file is not UTF-8"
 	}
 	msg, _, _ := strings.Cut(rj.message, "\n")
 	return strings.ToLower(rj.errorType) + ": " + msg
+}
+
+// fieldCount counts the fields of an unquoted rejected line (0 if unknown).
+func fieldCount(rj rawReject, f *file) int {
+	raw := strings.Trim(rj.csvLine, "\r\n")
+	if f.src.Quoted || raw == "" {
+		return 0
+	}
+	return strings.Count(raw, string(f.src.Delim)) + 1
+}
+
+func pipeHint(f *file, found int) string {
+	if f.src.Delim == '|' && found > len(f.layout.Fields) {
+		return " (a '|' inside a title or summary: the old notebook did not escape it)"
+	}
+	return ""
 }
 
 // fieldValue is the raw text of the rejected field.

@@ -32,7 +32,7 @@ func (m *Manifest) text(w io.Writer, md bool) error {
 	s := m.Summary
 	p.line("Files: %d read (%s), %d skipped, %d with errors, %d with rejected rows",
 		s.Files, humanBytes(s.Bytes), s.Skipped, s.FileErrors, s.FilesRejected)
-	p.line("Rows: %d data rows, %d rejected, %d filtered, %d will land in %d partitions",
+	p.line("Rows: %d data rows, %d rejected, %d filtered; %d table rows will land in %d partitions",
 		s.Rows, s.Rejected, s.Filtered, s.Landing, len(m.Partitions))
 	p.section("Files by kind")
 	p.table([]string{"SOURCE", "LAYOUTS", "FILES", "BYTES", "ROWS", "REJECTED", "FILTERED"}, m.sourceRows())

@@ -442,9 +442,14 @@ func (r *run) checkRejects(ctx context.Context, m *catalog.Mapping) error {
 			if h.value != nil {
 				val = *h.value
 			}
+			col := columnIndex(f, c.Column)
+			field := c.Column
+			if col > 0 {
+				field = f.layout.Fields[col-1].Header
+			}
 			f.Rejected++
-			f.addReject(r.opt.RejectsListed, Reject{Line: lines[i].line, Column: columnIndex(f, c.Column),
-				Field: c.Column, Reason: fmt.Sprintf("column %q: %q: %s", c.Column, val, c.Reason), Raw: lines[i].raw})
+			f.addReject(r.opt.RejectsListed, Reject{Line: lines[i].line, Column: col,
+				Field: field, Reason: fmt.Sprintf("column %q: %q: %s", field, val, c.Reason), Raw: lines[i].raw})
 		}
 	}
 	return nil

@@ -131,7 +131,7 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 		return withCode(exitMismatch, errReported)
 	case res.Manifest.Summary.Unreadable > 0:
 		return withCode(exitUsage, errReported)
-	case !res.Manifest.Clean() && !o.noArchive && len(res.Archived) < len(res.Manifest.Pipelines):
+	case len(res.HeldForRejects) > 0 || (o.noArchive && res.Manifest.Summary.Rejected+int64(res.Manifest.Summary.FileErrors) > o.maxRejects):
 		return withCode(exitRejects, errReported)
 	}
 	return nil
@@ -149,7 +149,7 @@ func printOutcome(w io.Writer, res *load.Result) {
 	if len(res.Resumed) > 0 {
 		fmt.Fprintf(w, "Resumed an interrupted run: %d partition(s) were left dirty and were loaded again.\n", len(res.Resumed))
 	}
-	fmt.Fprintf(w, "Validated %d file(s): %d rows will land, %d rejected, %d file error(s).\n",
+	fmt.Fprintf(w, "Validated %d file(s): %d table rows will land, %d rejected, %d file error(s).\n",
 		res.Manifest.Summary.Files, res.Manifest.Summary.Landing, res.Manifest.Summary.Rejected, res.Manifest.Summary.FileErrors)
 	fmt.Fprintf(w, "Loaded %d table(s); %d table(s) already matched and were left alone.\n", len(res.Loaded), len(res.Verified))
 	var pipes []string

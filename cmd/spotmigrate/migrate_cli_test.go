@@ -1,0 +1,287 @@
+package main
+
+import (
+	"bufio"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+
+	"spotmigrate/catalog"
+	"spotmigrate/internal/golden"
+)
+
+// sampleCopy copies the sample tree into a temporary folder and returns
+// that folder (holding spot-oa/).
+func sampleCopy(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	copyTree(t, repoPath("testdata", "sample", "spot-oa"), filepath.Join(dir, "spot-oa"))
+	return dir
+}
+
+// expectedCounts reads testdata/sample/expected_counts.tsv (hand-checked).
+func expectedCounts(t *testing.T) map[string]int64 {
+	t.Helper()
+	f, err := os.Open(repoPath("testdata", "sample", "expected_counts.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]int64{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		p := strings.Split(sc.Text(), "\t")
+		n, _ := strconv.ParseInt(p[4], 10, 64)
+		out[fmt.Sprintf("%s/y=%s/m=%s/d=%s", p[0], p[1], p[2], p[3])] = n
+	}
+	return out
+}
+
+// openTarget opens a target database file read-only.
+func openTarget(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// targetCounts returns the rows per partition of every table.
+func targetCounts(t *testing.T, path string) map[string]int64 {
+	t.Helper()
+	db := openTarget(t, path)
+	defer db.Close()
+	out := map[string]int64{}
+	for _, tb := range catalog.Tables {
+		rows, err := db.Query(`SELECT y, m, d, count(*) FROM spot.spot."` + tb.Name + `" GROUP BY ALL`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var y, m, d int
+			var n int64
+			rows.Scan(&y, &m, &d, &n)
+			out[fmt.Sprintf("%s/y=%d/m=%d/d=%d", tb.Name, y, m, d)] = n
+		}
+		rows.Close()
+	}
+	return out
+}
+
+func checkCounts(t *testing.T, target string) {
+	t.Helper()
+	want, got := expectedCounts(t), targetCounts(t, target)
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%s: %d rows on the target, want %d", k, got[k], n)
+		}
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			t.Errorf("%s: unexpected partition on the target", k)
+		}
+	}
+}
+
+// dumpTable renders the first rows of a table, ordered by every column.
+func dumpTable(t *testing.T, db *sql.DB, table string) string {
+	t.Helper()
+	rows, err := db.Query(`SELECT * FROM spot.spot."` + table + `" ORDER BY ALL LIMIT 6`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	b.WriteString(strings.Join(cols, "\t") + "\n")
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range vals {
+			if i > 0 {
+				b.WriteByte('\t')
+			}
+			if v == nil {
+				b.WriteString(`\N`)
+			} else {
+				fmt.Fprintf(&b, "%v", v)
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// TestMigrateSample migrates the sample tree end to end and checks counts,
+// values, the archive, a second run and restore.
+func TestMigrateSample(t *testing.T) {
+	dir := sampleCopy(t)
+	data := filepath.Join(dir, "spot-oa", "data")
+	flowHash := treeHash(t, filepath.Join(data, "flow"))
+	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb")
+	if r.code != 0 {
+		t.Fatalf("migrate: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "OK: all 52 partition(s) match the manifest") {
+		t.Errorf("reconcile report lacks the verdict:\n%s", r.stdout)
+	}
+	target := filepath.Join(dir, "out", "spot.duckdb")
+	checkCounts(t, target)
+	db := openTarget(t, target)
+	for _, tb := range catalog.Tables {
+		golden.Check(t, repoPath("testdata", "golden", "tables", tb.Name+".tsv"), []byte(dumpTable(t, db, tb.Name)))
+	}
+	db.Close()
+	for _, p := range catalog.Pipelines {
+		if _, err := os.Stat(filepath.Join(data, p)); !os.IsNotExist(err) {
+			t.Errorf("%s was not archived", p)
+		}
+		// the sample holds an older backup/<pipe> already: the archive goes beside it
+		meta := filepath.Join(data, "backup", p+".2", ".spotmigrate-archive")
+		for _, f := range []string{"files.json", "manifest.json", "reconcile.json"} {
+			if _, err := os.Stat(filepath.Join(meta, f)); err != nil {
+				t.Errorf("archive of %s lacks %s: %v", p, f, err)
+			}
+		}
+	}
+
+	again := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb")
+	if again.code != 0 || !strings.Contains(again.stderr, "Loaded 0 table(s); 20 table(s) already matched") {
+		t.Fatalf("second run: exit %d\n%s", again.code, again.stderr)
+	}
+	checkCounts(t, target)
+
+	rec := spot(t, dir, nil, "reconcile", "--target", "out/spot.duckdb")
+	if rec.code != 0 {
+		t.Errorf("reconcile after migrate: exit %d\n%s%s", rec.code, rec.stdout, rec.stderr)
+	}
+
+	res := spot(t, dir, nil, "restore", "--oa-path", "spot-oa", "--pipelines", "flow")
+	if res.code != 0 {
+		t.Fatalf("restore: exit %d: %s", res.code, res.stderr)
+	}
+	if got := treeHash(t, filepath.Join(data, "flow")); got != flowHash {
+		t.Errorf("restored flow folder differs from the original")
+	}
+}
+
+// TestMigrateCrash stops a run at each phase boundary and in the middle of
+// a load, as a crash would, then checks that a re-run completes with exact
+// counts and that the source stayed untouched until the final archive.
+func TestMigrateCrash(t *testing.T) {
+	for _, fp := range []string{"after-stage@3", "mid-load@7", "after-load@12", "before-reconcile", "after-reconcile", "before-archive@2"} {
+		t.Run(fp, func(t *testing.T) {
+			dir := sampleCopy(t)
+			data := filepath.Join(dir, "spot-oa", "data")
+			before := treeHash(t, filepath.Join(data, "proxy"))
+			r := spot(t, dir, []string{"SPOTMIGRATE_FAILPOINT=" + fp + ":crash"}, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb")
+			if r.code != 97 {
+				t.Fatalf("crashed run: exit %d, want 97\n%s", r.code, r.stderr)
+			}
+			if got := treeHash(t, filepath.Join(data, "proxy")); got != before {
+				t.Fatalf("the crashed run changed the proxy source folder")
+			}
+			r = spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb")
+			if r.code != 0 {
+				t.Fatalf("re-run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+			}
+			checkCounts(t, filepath.Join(dir, "out", "spot.duckdb"))
+			if _, err := os.Stat(filepath.Join(data, "backup", "proxy.2", "proxy_scores.tsv")); err == nil {
+				t.Errorf("archive layout unexpected")
+			}
+			if got := treeHash(t, filepath.Join(data, "backup", "proxy.2")); got == "" {
+				t.Errorf("proxy not archived")
+			}
+		})
+	}
+}
+
+// TestMigrateRejects checks that rejected rows block the archive unless
+// --max-rejects allows them, and that the run lists each rejected row.
+func TestMigrateRejects(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, repoPath("testdata", "corpus", "wrong-columns", "spot-oa"), filepath.Join(dir, "spot-oa"))
+	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb")
+	if r.code != 3 {
+		t.Fatalf("exit %d, want 3\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"Not archived flow: 2 rejected row(s) or file error(s), more than --max-rejects 0.",
+		"  flow/20160708/flow_scores.csv:3:20: expected 21 columns, found 20",
+		"  flow/20160708/flow_scores.csv:4:8: expected 21 columns, found 22",
+	} {
+		if !strings.Contains(r.stderr, want+"\n") {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "spot-oa", "data", "flow", "20160708", "flow_scores.csv")); err != nil {
+		t.Fatalf("source moved despite rejects: %v", err)
+	}
+	r = spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb", "--max-rejects", "2")
+	if r.code != 0 || !strings.Contains(r.stderr, "Archived flow to ") {
+		t.Fatalf("with --max-rejects 2: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// TestMigrateDryRun checks the printed plan and that nothing was changed.
+func TestMigrateDryRun(t *testing.T) {
+	dir := sampleCopy(t)
+	before := treeHash(t, filepath.Join(dir, "spot-oa"))
+	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb", "--dry-run",
+		"--staging-dir", "stage", "--pipelines", "proxy")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if treeHash(t, filepath.Join(dir, "spot-oa")) != before {
+		t.Errorf("dry run changed the tree")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "spot.duckdb")); err == nil {
+		t.Errorf("dry run created the target")
+	}
+	got := strings.ReplaceAll(r.stdout, dir, "<dir>")
+	golden.Check(t, repoPath("testdata", "golden", "migrate.dry-run"), []byte(got))
+}
+
+// TestMigrateLocked checks that a second run on a locked target refuses.
+func TestMigrateLocked(t *testing.T) {
+	dir := sampleCopy(t)
+	os.MkdirAll(filepath.Join(dir, "out"), 0o755)
+	f, err := os.Create(filepath.Join(dir, "out", "spot.duckdb.ledger.json.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb")
+	want := "spotmigrate: failed to lock target duckdb:out/spot.duckdb: locked by another spotmigrate run (wait for it to finish)\n"
+	if r.code != 5 || r.stderr != want {
+		t.Errorf("exit %d, stderr %q; want 5, %q", r.code, r.stderr, want)
+	}
+}
+
+// TestCompatForm checks the six positional arguments of the original script.
+func TestCompatForm(t *testing.T) {
+	dir := sampleCopy(t)
+	r := spot(t, dir, nil, "flow,dns,proxy", "spot-oa/", "spot_migration", "/user/spotuser/spot_migration/", "migrated", "node01")
+	want := "spotmigrate: --impala: the Impala/HDFS target is not available in this build yet; use the embedded target (--target FILE.duckdb)\n"
+	if r.code != 2 || r.stderr != want {
+		t.Errorf("exit %d, stderr %q; want 2, %q", r.code, r.stderr, want)
+	}
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"spotmigrate/internal/golden"
+	"spotmigrate/validate"
+)
+
+// TestValidateCorpus runs validate on every broken tree of testdata/corpus
+// and compares exit code and report with the case's want.txt.
+func TestValidateCorpus(t *testing.T) {
+	cases, err := os.ReadDir(repoPath("testdata", "corpus"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		if !c.IsDir() {
+			continue
+		}
+		t.Run(c.Name(), func(t *testing.T) {
+			dir := repoPath("testdata", "corpus", c.Name())
+			tree := filepath.Join(dir, "spot-oa")
+			before := treeHash(t, tree)
+			r := spot(t, dir, nil, "validate", "--oa-path", "spot-oa")
+			if after := treeHash(t, tree); after != before {
+				t.Errorf("validate modified the OA tree")
+			}
+			root, _ := filepath.Abs(filepath.Join(tree, "data"))
+			got := fmt.Sprintf("exit: %d\n%s--- stderr\n%s", r.code, r.stdout, r.stderr)
+			got = strings.ReplaceAll(got, root, "<root>")
+			golden.Check(t, filepath.Join(dir, "want.txt"), []byte(got))
+		})
+	}
+}
+
+// TestValidateFormats checks every report format of the sample tree.
+func TestValidateFormats(t *testing.T) {
+	dir := repoPath("testdata", "sample")
+	root, _ := filepath.Abs(filepath.Join(dir, "spot-oa", "data"))
+	for _, f := range []string{"table", "json", "markdown", "junit"} {
+		t.Run(f, func(t *testing.T) {
+			r := spot(t, dir, nil, "validate", "--oa-path", "spot-oa", "--format", f)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			got := strings.ReplaceAll(r.stdout, root, "<root>")
+			golden.Check(t, repoPath("testdata", "golden", "validate."+f), []byte(got))
+		})
+	}
+}
+
+// TestValidateOutputFile writes the manifest to a file and reads it back.
+func TestValidateOutputFile(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "manifest.json")
+	r := spot(t, repoPath("testdata", "sample"), nil, "validate", "--oa-path", "spot-oa", "--format", "json", "--output", out)
+	if r.code != 0 || r.stdout != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.HasPrefix(r.stderr, "OK: ") {
+		t.Errorf("stderr = %q, want the verdict", r.stderr)
+	}
+	m, err := validate.ReadManifest(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Partitions) != 52 || m.Summary.Landing != 218 {
+		t.Errorf("manifest has %d partitions and %d rows, want 52 and 218", len(m.Partitions), m.Summary.Landing)
+	}
+	var raw map[string]any
+	b, _ := os.ReadFile(out)
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"version", "files", "skipped", "partitions"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("manifest lacks %q", k)
+		}
+	}
+}
+
+// TestUsageErrors checks exit code 2 and the message for bad invocations.
+func TestUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"validate"}, "spotmigrate: --oa-path is required\n"},
+		{[]string{"validate", "--oa-path", "/nonexistent"}, "spotmigrate: failed to open OA path: stat /nonexistent: no such file or directory\n"},
+		{[]string{"validate", "--oa-path", ".", "--pipelines", "flow,web"}, "spotmigrate: --pipelines: unknown pipeline \"web\" (want flow, dns, proxy)\n"},
+		{[]string{"validate", "--oa-path", ".", "--format", "xml"}, "spotmigrate: --format: unknown format \"xml\" (want table, json, markdown or junit)\n"},
+		{[]string{"frobnicate"}, "spotmigrate: unknown command \"frobnicate\" (see spotmigrate --help)\n"},
+		{[]string{"migrate", "--oa-path", ".", "--db", "spot;drop"}, "spotmigrate: invalid --db \"spot;drop\": use letters, digits and underscores, starting with a letter or underscore\n"},
+	} {
+		r := spot(t, repoPath("testdata", "sample"), nil, tc.args...)
+		if r.code != 2 || r.stderr != tc.msg {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2, %q", tc.args, r.code, r.stderr, tc.msg)
+		}
+	}
+}
+
+// TestHelpListsExitCodes checks that --help documents the exit codes.
+func TestHelpListsExitCodes(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"validate", "-h"}, {"migrate", "-h"}, {"reconcile", "-h"}} {
+		r := spot(t, ".", nil, args...)
+		if r.code != 0 || !strings.Contains(r.stderr, "3  rejected rows or file errors were found") {
+			t.Errorf("%v: exit %d, help lacks the exit codes:\n%s", args, r.code, r.stderr)
+		}
+	}
+}
