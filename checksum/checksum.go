@@ -199,6 +199,11 @@ func toInt(v any) (int64, error) {
 // DuckDBRowHash returns a DuckDB SQL expression of the row hash (UBIGINT)
 // over the given columns, each referenced as alias."name".
 func DuckDBRowHash(alias string, cols []catalog.Column) string {
+	return `CAST('0x' || substr(md5(` + DuckDBRowText(alias, cols) + `), 1, 16) AS UBIGINT)`
+}
+
+// DuckDBRowText returns a DuckDB SQL expression of the canonical text.
+func DuckDBRowText(alias string, cols []catalog.Column) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
 		ref := alias + `."` + c.Name + `"`
@@ -213,7 +218,7 @@ func DuckDBRowHash(alias string, cols []catalog.Column) string {
 		}
 		parts[i] = `coalesce(` + txt + `, '\N')`
 	}
-	return `CAST('0x' || substr(md5(` + strings.Join(parts, ` || chr(9) || `) + `), 1, 16) AS UBIGINT)`
+	return strings.Join(parts, ` || chr(9) || `)
 }
 
 // DuckDBAggregate returns the DuckDB SQL aggregate that turns row hashes

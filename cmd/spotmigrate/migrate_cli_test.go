@@ -285,3 +285,35 @@ func TestCompatForm(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 2, %q", r.code, r.stderr, want)
 	}
 }
+
+// TestReconcileTampered changes the target after a migration: reconcile
+// must fail with exit 4 naming the table, partition and source files, in
+// every report format.
+func TestReconcileTampered(t *testing.T) {
+	dir := sampleCopy(t)
+	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb", "--no-archive", "--pipelines", "proxy")
+	if r.code != 0 {
+		t.Fatalf("migrate: exit %d\n%s", r.code, r.stderr)
+	}
+	db, err := sql.Open("duckdb", filepath.Join(dir, "out", "spot.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`UPDATE spot.spot.proxy_timeline SET duration = duration + 1 WHERE clientip = '10.1.25.14'`,
+		`INSERT INTO spot.spot.proxy_storyboard SELECT * FROM spot.spot.proxy_storyboard WHERE d = 8`,
+		`DELETE FROM spot.spot.proxy_scores WHERE d = 9`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	for _, f := range []string{"table", "json", "markdown", "junit"} {
+		r := spot(t, dir, nil, "reconcile", "--target", "out/spot.duckdb", "--format", f)
+		if r.code != 4 {
+			t.Fatalf("%s: exit %d, want 4\n%s", f, r.code, r.stderr)
+		}
+		golden.Check(t, repoPath("testdata", "golden", "reconcile-tampered."+f), []byte(r.stdout))
+	}
+}
