@@ -207,11 +207,16 @@ type Mapping struct {
 	Checks    []Check
 }
 
-// Relation is a derived relation in the work database, built after all
-// sources are read (e.g. the URI candidates of each day).
+// Relation is a derived table in the work database, filled from the rows
+// of some sources before any mapping runs (e.g. the URI candidates of each
+// day). Select is the SELECT list over one source row (s) and its file (f);
+// Where filters those rows.
 type Relation struct {
-	Name string
-	SQL  string
+	Name    string
+	Columns string
+	Sources []string
+	Select  string
+	Where   string
 }
 
 // Pipelines are the three OA pipelines, in migration order.

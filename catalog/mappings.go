@@ -153,11 +153,9 @@ var Mappings = []Mapping{
 			Reason: "no fulluri of this day's proxy_scores.tsv or es-*.csv has the md5 in the file name"}}},
 }
 
-// Relations are built in the work database after every source is read.
+// Relations are built in the work database before the mappings run.
 var Relations = []Relation{
-	{Name: "uri_candidates", SQL: `SELECT DISTINCT f.y, f.m, f.d, md5(s.fulluri) AS md5, s.fulluri AS uri
-FROM src_proxy_scores s JOIN files f ON f.id = s.file_id WHERE s.fulluri IS NOT NULL
-UNION
-SELECT DISTINCT f.y, f.m, f.d, md5(s.fulluri) AS md5, s.fulluri AS uri
-FROM src_proxy_es s JOIN files f ON f.id = s.file_id WHERE s.fulluri IS NOT NULL`},
+	{Name: "uri_candidates", Columns: "y SMALLINT, m TINYINT, d TINYINT, md5 VARCHAR, uri VARCHAR",
+		Sources: []string{"proxy_scores", "proxy_es"},
+		Select:  "f.y, f.m, f.d, md5(s.fulluri), s.fulluri", Where: "s.fulluri IS NOT NULL"},
 }

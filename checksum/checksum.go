@@ -32,7 +32,7 @@ func (s *Sum) Add(cols []catalog.Column, values []any) error {
 		}
 	}
 	h := md5.Sum(s.buf)
-	s.sum += binary.BigEndian.Uint64(h[:8])
+	s.sum += binary.LittleEndian.Uint64(h[:8])
 	s.Rows++
 	return nil
 }
@@ -199,14 +199,36 @@ func toInt(v any) (int64, error) {
 // DuckDBRowHash returns a DuckDB SQL expression of the row hash (UBIGINT)
 // over the given columns, each referenced as alias."name".
 func DuckDBRowHash(alias string, cols []catalog.Column) string {
-	return `CAST('0x' || substr(md5(` + DuckDBRowText(alias, cols) + `), 1, 16) AS UBIGINT)`
+	return `md5_number_upper(` + DuckDBRowText(alias, cols) + `)`
+}
+
+// DuckDBSum returns the DuckDB SQL aggregate of row hashes h over the rows
+// where cond holds, as checksum text.
+func DuckDBSum(h, cond string) string {
+	return `printf('%016x', CAST(coalesce(sum(` + h + `) FILTER (WHERE ` + cond + `), 0) % 18446744073709551616 AS UBIGINT))`
 }
 
 // DuckDBRowText returns a DuckDB SQL expression of the canonical text.
 func DuckDBRowText(alias string, cols []catalog.Column) string {
+	refs := make([]string, len(cols))
+	for i, c := range cols {
+		refs[i] = alias + `."` + c.Name + `"`
+	}
+	return DuckDBText(refs, cols)
+}
+
+// DuckDBHash returns the row hash of the values of SQL expressions exprs,
+// typed as cols.
+func DuckDBHash(exprs []string, cols []catalog.Column) string {
+	return `md5_number_upper(` + DuckDBText(exprs, cols) + `)`
+}
+
+// DuckDBText returns the canonical text of the values of SQL expressions
+// exprs, typed as cols.
+func DuckDBText(exprs []string, cols []catalog.Column) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		ref := alias + `."` + c.Name + `"`
+		ref := "(" + exprs[i] + ")"
 		var txt string
 		switch c.Type {
 		case catalog.String:

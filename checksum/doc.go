@@ -10,8 +10,8 @@
 //   - FLOAT: the value widened to a double and printed as C's printf("%.9g")
 //     (nine significant digits round-trip every float32; nan, inf, -inf).
 //
-// Row hash: the first 8 bytes of MD5(canonical text), read as a big-endian
-// unsigned 64-bit integer. Partition checksum: the sum of the row hashes of
+// Row hash: the first 8 bytes of MD5(canonical text), read as a
+// little-endian unsigned 64-bit integer (DuckDB's md5_number_upper). Partition checksum: the sum of the row hashes of
 // its rows modulo 2^64, written as 16 lower-case hex digits, always reported
 // beside the row count. A sum detects a changed value (its hash changes), a
 // dropped row (its hash is missing) and a duplicated row (its hash counts

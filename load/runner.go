@@ -37,16 +37,23 @@ func (r *runner) say(kind, text string) {
 }
 
 // sql runs one statement on db (engine names the database for the plan);
-// table counts it for that table ("" for none).
-func (r *runner) sql(ctx context.Context, db Execer, engine, table, q string) error {
-	r.say(engine, strings.Join(strings.Fields(q), " ")+";")
+// table counts it for that table ("" for none). Bound arguments are lists
+// of files, shown in the plan by their number.
+func (r *runner) sql(ctx context.Context, db Execer, engine, table, q string, args ...any) error {
+	text := strings.Join(strings.Fields(q), " ") + ";"
+	for i, a := range args {
+		if l, ok := a.([]string); ok {
+			text += fmt.Sprintf(" -- $%d: %d file(s)", i+1, len(l))
+		}
+	}
+	r.say(engine, text)
 	if table != "" {
 		r.stmts[table]++
 	}
 	if r.dry {
 		return nil
 	}
-	if _, err := db.ExecContext(ctx, q); err != nil {
+	if _, err := db.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("failed to run %q: %w", firstLine(q), err)
 	}
 	return nil

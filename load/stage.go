@@ -11,11 +11,10 @@ import (
 	"spotmigrate/validate"
 )
 
-// stageSQL writes the landing rows of mapping m as Parquet files readable by
-// Impala 2.5: Snappy, v1 pages, Hive partition folders y=/m=/d=.
-func stageSQL(m *catalog.Mapping, dir string) string {
-	d := dialect.DuckDB{}
-	return "COPY (" + validate.LandingSQL(m, false) + ") TO " + d.Literal(dir) +
+// stageSQL writes the landing rows (query) of a table as Parquet files
+// readable by Impala 2.5: Snappy, v1 pages, Hive partition folders y=/m=/d=.
+func stageSQL(query, dir string) string {
+	return "COPY (" + query + ") TO " + dialect.DuckDB{}.Literal(dir) +
 		" (FORMAT parquet, COMPRESSION snappy, PARQUET_VERSION V1, PARTITION_BY (y, m, d), FILENAME_PATTERN 'part_{i}')"
 }
 
@@ -30,5 +29,6 @@ func writeStaging(ctx context.Context, r *runner, w *validate.Work, m *catalog.M
 	}); err != nil {
 		return err
 	}
-	return r.sql(ctx, w.Conn, "work", "", stageSQL(m, dir))
+	query, args := w.StageSQL(m)
+	return r.sql(ctx, w.Conn, "work", "", stageSQL(query, dir), args...)
 }

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 
 	"spotmigrate/catalog"
 )
@@ -15,53 +14,50 @@ import (
 // Batch limits: one read_csv statement reads at most this many files or
 // bytes, which bounds statement size and gives progress its steps.
 const (
-	batchFiles = 2000
-	batchBytes = 128 << 20
+	batchFiles = 4000
+	batchBytes = 256 << 20
 )
 
-// registerFiles inserts the readable files into the files table. Paths
-// holding glob characters are read through a plain-named link in the work
-// folder, since read_csv would expand them.
+// registerFiles inserts the readable files into the files table in one
+// statement (the columns are bound as lists). Paths holding glob characters
+// are read through a plain-named link in the work folder, since read_csv
+// would expand them.
 func (w *Work) registerFiles(ctx context.Context, files []*file) error {
 	fields := catalog.FileFields()
-	cols := "id, read_path, path, source, y, m, d, day"
-	marks := "?, ?, ?, ?, ?, ?, ?, CAST(? AS DATE)"
-	for _, n := range fields {
-		cols += ", " + quoteIdent(n)
-		marks += ", ?"
+	n := len(files)
+	ids, ys, ms, ds := make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n)
+	reads, paths, sources, days := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	named := make([][]string, len(fields))
+	for j := range named {
+		named[j] = make([]string, n)
 	}
-	tx, err := w.Conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("failed to register files: %w", err)
-	}
-	defer tx.Rollback()
-	st, err := tx.PrepareContext(ctx, "INSERT INTO files ("+cols+") VALUES ("+marks+")")
-	if err != nil {
-		return fmt.Errorf("failed to register files: %w", err)
-	}
-	defer st.Close()
-	for _, f := range files {
+	for i, f := range files {
 		readPath, err := w.readPath(f)
 		if err != nil {
 			return err
 		}
-		args := []any{f.id, readPath, f.Path, f.Source, f.y, f.m, f.d, nullIfEmpty(f.day)}
-		for _, n := range fields {
-			args = append(args, nullIfEmpty(f.fields[n]))
-		}
-		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("failed to register %s: %w", f.Path, err)
-		}
 		f.abs = readPath
+		ids[i], ys[i], ms[i], ds[i] = int32(f.id), int32(f.y), int32(f.m), int32(f.d)
+		reads[i], paths[i], sources[i], days[i] = readPath, f.Path, f.Source, f.day
+		for j, name := range fields {
+			named[j][i] = f.fields[name]
+		}
 	}
-	return tx.Commit()
-}
-
-func nullIfEmpty(s string) any {
-	if s == "" {
+	cols := "id, read_path, path, source, y, m, d, day"
+	sel := "unnest($1), unnest($2), unnest($3), unnest($4), unnest($5), unnest($6), unnest($7), CAST(nullif(unnest($8), '') AS DATE)"
+	args := []any{ids, reads, paths, sources, ys, ms, ds, days}
+	for j, name := range fields {
+		cols += ", " + quoteIdent(name)
+		sel += fmt.Sprintf(", nullif(unnest($%d), '')", 9+j)
+		args = append(args, named[j])
+	}
+	if n == 0 {
 		return nil
 	}
-	return s
+	if _, err := w.Conn.ExecContext(ctx, "INSERT INTO files ("+cols+") SELECT "+sel, args...); err != nil {
+		return fmt.Errorf("failed to register files: %w", err)
+	}
+	return nil
 }
 
 var globChars = regexp.MustCompile(`[*?\[\]{}]`)
@@ -81,87 +77,55 @@ func (w *Work) readPath(f *file) (string, error) {
 	return link, nil
 }
 
-// batches groups files by source and layout, in bounded batches.
-func batches(files []*file) [][]*file {
-	type key struct {
-		src    *catalog.Source
-		layout *catalog.Layout
-	}
-	var order []key
-	groups := map[key][]*file{}
-	for _, f := range files {
-		k := key{f.src, f.layout}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], f)
-	}
-	var out [][]*file
-	for _, k := range order {
-		var cur []*file
-		var size int64
-		for _, f := range groups[k] {
-			if len(cur) > 0 && (len(cur) >= batchFiles || size+f.Bytes > batchBytes) {
-				out = append(out, cur)
-				cur, size = nil, 0
-			}
-			cur = append(cur, f)
-			size += f.Bytes
-		}
-		out = append(out, cur)
+// group is the readable files of one source layout.
+type group struct {
+	src    *catalog.Source
+	layout *catalog.Layout
+	files  []*file
+}
+
+func (g group) paths() []string {
+	out := make([]string, len(g.files))
+	for i, f := range g.files {
+		out[i] = f.abs
 	}
 	return out
 }
 
-// ReadCSVSQL returns the strictly typed read_csv call for files of one
-// source layout; the file list is bound as parameter $1.
-func ReadCSVSQL(s *catalog.Source, l *catalog.Layout) string {
-	var cols, strs []string
-	for _, f := range l.Fields {
-		cols = append(cols, quoteLit(f.Header)+": "+quoteLit(string(f.Type)))
-		if f.Type == catalog.Text {
-			strs = append(strs, quoteLit(f.Header))
+// groupFiles groups files by source and layout, in catalog order.
+func groupFiles(files []*file) []group {
+	var out []group
+	for i := range catalog.Sources {
+		s := &catalog.Sources[i]
+		for j := range s.Layouts {
+			g := group{src: s, layout: &s.Layouts[j]}
+			for _, f := range files {
+				if f.src == s && f.layout == g.layout {
+					g.files = append(g.files, f)
+				}
+			}
+			if len(g.files) > 0 {
+				out = append(out, g)
+			}
 		}
 	}
-	opts := []string{
-		"header = true", "auto_detect = false", "delim = " + quoteLit(string(s.Delim)),
-		"columns = {" + strings.Join(cols, ", ") + "}",
-		"timestampformat = " + quoteLit(catalog.TimestampFormat),
-		"dateformat = " + quoteLit(catalog.DateFormat),
-		"filename = true", "store_rejects = true",
-		"rejects_table = 'rej_errors'", "rejects_scan = 'rej_scans'",
-		"nullstr = " + quoteLit(s.NullMarker),
-	}
-	if s.Quoted {
-		opts = append(opts, `quote = '"'`, `escape = '"'`)
-	} else {
-		opts = append(opts, "quote = ''", "escape = ''")
-	}
-	if s.NullMarker == "" && len(strs) > 0 {
-		opts = append(opts, "force_not_null = ["+strings.Join(strs, ", ")+"]")
-	}
-	return "read_csv($1, " + strings.Join(opts, ", ") + ")"
+	return out
 }
 
-// insertSQL reads a batch into the source table, mapping the layout's
-// fields to the source's canonical columns.
-func insertSQL(s *catalog.Source, l *catalog.Layout) string {
-	byName := map[string]catalog.Field{}
-	for _, f := range l.Fields {
-		byName[f.Name()] = f
-	}
-	cols := []string{"file_id"}
-	exprs := []string{"f.id"}
-	for _, c := range s.Canonical() {
-		cols = append(cols, quoteIdent(c.Name()))
-		if f, ok := byName[c.Name()]; ok {
-			exprs = append(exprs, `r.`+quoteIdent(f.Header))
-		} else {
-			exprs = append(exprs, "CAST(NULL AS "+string(c.Type)+")")
+// batches splits a group into bounded batches.
+func (g group) batches() []group {
+	var out []group
+	cur := group{src: g.src, layout: g.layout}
+	var size int64
+	for _, f := range g.files {
+		if len(cur.files) > 0 && (len(cur.files) >= batchFiles || size+f.Bytes > batchBytes) {
+			out = append(out, cur)
+			cur, size = group{src: g.src, layout: g.layout}, 0
 		}
+		cur.files = append(cur.files, f)
+		size += f.Bytes
 	}
-	return "INSERT INTO " + srcTable(s) + " (" + strings.Join(cols, ", ") + ") SELECT " +
-		strings.Join(exprs, ", ") + " FROM " + ReadCSVSQL(s, l) + " r JOIN files f ON f.read_path = r.filename"
+	return append(out, cur)
 }
 
 // rawReject is a reject as DuckDB stored it.
@@ -175,16 +139,8 @@ type rawReject struct {
 	message   string
 }
 
-// readBatch loads one batch and returns its rejects.
-func (w *Work) readBatch(ctx context.Context, batch []*file) ([]rawReject, error) {
-	s, l := batch[0].src, batch[0].layout
-	paths := make([]string, len(batch))
-	for i, f := range batch {
-		paths[i] = f.abs
-	}
-	if _, err := w.Conn.ExecContext(ctx, insertSQL(s, l), paths); err != nil {
-		return nil, fmt.Errorf("failed to read %d %s file(s) starting with %s: %w", len(batch), s.Name, batch[0].Path, err)
-	}
+// takeRejects returns and clears the rejects DuckDB stored.
+func (w *Work) takeRejects(ctx context.Context) ([]rawReject, error) {
 	rows, err := w.Conn.QueryContext(ctx, `SELECT s.file_path, e.line, e.column_idx, coalesce(e.column_name, ''),
 		CAST(e.error_type AS VARCHAR), coalesce(e.csv_line, ''), coalesce(e.error_message, '')
 		FROM rej_errors e JOIN rej_scans s USING (scan_id, file_id) ORDER BY s.file_path, e.line, e.column_idx`)
@@ -194,8 +150,7 @@ func (w *Work) readBatch(ctx context.Context, batch []*file) ([]rawReject, error
 	var out []rawReject
 	for rows.Next() {
 		var r rawReject
-		var col sql.NullInt64
-		var line sql.NullInt64
+		var col, line sql.NullInt64
 		if err := rows.Scan(&r.path, &line, &col, &r.field, &r.errorType, &r.csvLine, &r.message); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("failed to read rejects: %w", err)
@@ -213,4 +168,64 @@ func (w *Work) readBatch(ctx context.Context, batch []*file) ([]rawReject, error
 		}
 	}
 	return out, nil
+}
+
+// passRow is one result row of passSQL.
+type passRow struct {
+	fileID  int
+	y, m, d sql.NullInt64
+	rows    int64
+	maps    []mapStats
+}
+
+type mapStats struct {
+	landing  int64
+	checksum string
+	bad      int64
+	filtered []int64
+}
+
+// pass reads one batch for all the mappings of its source (a source that
+// feeds no table is still read with its types, so its bad rows show).
+func (w *Work) pass(ctx context.Context, b group, maps []*catalog.Mapping) ([]passRow, []rawReject, error) {
+	rel := sourceRel(b.src, b.layout, 1, strict)
+	q := "SELECT file_id, NULL, NULL, NULL, count(*) FROM " + rel + " s GROUP BY file_id"
+	if len(maps) > 0 {
+		q = passSQL(maps, rel)
+	}
+	rows, err := w.Conn.QueryContext(ctx, q, b.paths())
+	if err != nil {
+		return nil, nil, fmt.Errorf("failed to read %d %s file(s) starting with %s: %w", len(b.files), b.src.Name, b.files[0].Path, err)
+	}
+	var out []passRow
+	for rows.Next() {
+		r := passRow{maps: make([]mapStats, len(maps))}
+		dest := []any{&r.fileID, &r.y, &r.m, &r.d, &r.rows}
+		for i, m := range maps {
+			r.maps[i].filtered = make([]int64, len(m.Filters))
+			dest = append(dest, &r.maps[i].landing, &r.maps[i].checksum, &r.maps[i].bad)
+			for j := range m.Filters {
+				dest = append(dest, &r.maps[i].filtered[j])
+			}
+		}
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("failed to read %s: %w", b.src.Name, err)
+		}
+		out = append(out, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("failed to read %d %s file(s) starting with %s: %w", len(b.files), b.src.Name, b.files[0].Path, err)
+	}
+	rejects, err := w.takeRejects(ctx)
+	return out, rejects, err
+}
+
+// fillRelation adds the rows of one batch to a relation.
+func (w *Work) fillRelation(ctx context.Context, r *catalog.Relation, b group) error {
+	if _, err := w.Conn.ExecContext(ctx, relationSQL(r, sourceRel(b.src, b.layout, 1, lenient)), b.paths()); err != nil {
+		return fmt.Errorf("failed to build %s from %s: %w", r.Name, b.src.Name, err)
+	}
+	return nil
 }

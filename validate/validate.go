@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"spotmigrate/catalog"
 	"spotmigrate/checksum"
@@ -134,7 +135,15 @@ type run struct {
 	skipLines map[int]map[int64]bool
 }
 
+// trace prints phase durations when SPOTMIGRATE_TRACE is set.
+func trace(what string, start time.Time) {
+	if os.Getenv("SPOTMIGRATE_TRACE") != "" {
+		fmt.Fprintf(os.Stderr, "trace: %-28s %v\n", what, time.Since(start).Round(time.Millisecond))
+	}
+}
+
 func (r *run) validate(ctx context.Context) (*Manifest, error) {
+	start := time.Now()
 	for _, f := range r.t.files {
 		r.byID[f.id] = f
 		if f.Error == "" {
@@ -147,25 +156,22 @@ func (r *run) validate(ctx context.Context) (*Manifest, error) {
 	for _, f := range r.good {
 		r.byRead[f.abs] = f
 	}
+	trace("register files", start)
+	r.w.groups = groupFiles(r.good)
 	hashed := r.hashAll()
-	if err := r.readAll(ctx); err != nil {
+	if err := r.relations(ctx); err != nil {
 		return nil, err
 	}
-	if err := <-hashed; err != nil {
-		return nil, err
-	}
-	for _, rel := range catalog.Relations {
-		if _, err := r.w.Conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+quoteIdent(rel.Name)+" AS "+rel.SQL); err != nil {
-			return nil, fmt.Errorf("failed to build %s: %w", rel.Name, err)
-		}
-	}
-	if err := r.countAccepted(ctx); err != nil {
-		return nil, err
-	}
-	parts, err := r.mappings(ctx)
+	trace("relations", start)
+	parts, err := r.passes(ctx)
 	if err != nil {
 		return nil, err
 	}
+	trace("passes", start)
+	if err := <-hashed; err != nil {
+		return nil, err
+	}
+	trace("hash", start)
 	return r.manifest(parts), nil
 }
 
@@ -189,7 +195,30 @@ func (r *run) hashAll() <-chan error {
 	return done
 }
 
-func (r *run) readAll(ctx context.Context) error {
+// relations fills the relations from their sources, and removes duplicates.
+func (r *run) relations(ctx context.Context) error {
+	for i := range catalog.Relations {
+		rel := &catalog.Relations[i]
+		for _, g := range r.w.groups {
+			if !slices.Contains(rel.Sources, g.src.Name) {
+				continue
+			}
+			for _, b := range g.batches() {
+				if err := r.w.fillRelation(ctx, rel, b); err != nil {
+					return err
+				}
+			}
+		}
+		name := quoteIdent(rel.Name)
+		if _, err := r.w.Conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+name+" AS SELECT DISTINCT * FROM "+name); err != nil {
+			return fmt.Errorf("failed to build %s: %w", rel.Name, err)
+		}
+	}
+	return nil
+}
+
+// passes reads every batch once, for all the mappings of its source.
+func (r *run) passes(ctx context.Context) ([]Partition, error) {
 	var total int64
 	for _, f := range r.t.files {
 		total += f.Bytes
@@ -206,21 +235,105 @@ func (r *run) readAll(ctx context.Context) error {
 	}
 	r.opt.Progress.Advance(skipped, skippedBytes)
 	r.skipLines = map[int]map[int64]bool{}
-	for _, b := range batches(r.good) {
-		rejects, err := r.w.readBatch(ctx, b)
-		if err != nil {
-			return err
+	parts := map[partKey]*partAcc{}
+	for _, g := range r.w.groups {
+		maps := catalog.MappingsOf(g.src.Name)
+		for _, b := range g.batches() {
+			if err := r.pass(ctx, b, maps, parts); err != nil {
+				return nil, err
+			}
+			var n int64
+			for _, f := range b.files {
+				n += f.Bytes
+			}
+			r.opt.Progress.Advance(len(b.files), n)
 		}
-		for _, rj := range rejects {
-			r.addTypeReject(rj)
+	}
+	return partitionList(parts)
+}
+
+// pass reads one batch and records its counts, rejects and checksums.
+func (r *run) pass(ctx context.Context, b group, maps []*catalog.Mapping, parts map[partKey]*partAcc) error {
+	rows, rejects, err := r.w.pass(ctx, b, maps)
+	if err != nil {
+		return err
+	}
+	for _, rj := range rejects {
+		r.addTypeReject(rj)
+	}
+	badFiles := map[int]bool{}
+	for _, row := range rows {
+		f := r.byID[row.fileID]
+		f.Rows += row.rows
+		for i, m := range maps {
+			st := row.maps[i]
+			for j, flt := range m.Filters {
+				f.addFiltered(flt.Rule+" → "+m.Table, st.filtered[j])
+			}
+			if st.bad > 0 {
+				badFiles[f.id] = true
+			}
+			if st.landing == 0 {
+				continue
+			}
+			if f.Landing == nil {
+				f.Landing = map[string]int64{}
+			}
+			f.Landing[m.Table] += st.landing
+			k := partKey{m.Table, int(row.y.Int64), int(row.m.Int64), int(row.d.Int64)}
+			acc := parts[k]
+			if acc == nil {
+				acc = &partAcc{}
+				parts[k] = acc
+			}
+			acc.files = append(acc.files, f.Path)
+			if err := acc.sum.Merge(uint64(st.landing), st.checksum); err != nil {
+				return err
+			}
 		}
-		var n int64
-		for _, f := range b {
-			n += f.Bytes
+	}
+	for _, f := range b.files {
+		if badFiles[f.id] {
+			if err := r.checkRejects(ctx, b, f, maps); err != nil {
+				return err
+			}
 		}
-		r.opt.Progress.Advance(len(b), n)
 	}
 	return nil
+}
+
+type partKey struct {
+	table   string
+	y, m, d int
+}
+
+type partAcc struct {
+	sum   checksum.Sum
+	files []string
+}
+
+// partitionList orders the partitions by catalog table order and date.
+func partitionList(parts map[partKey]*partAcc) ([]Partition, error) {
+	var out []Partition
+	for i := range catalog.Tables {
+		name := catalog.Tables[i].Name
+		var keys []partKey
+		for k := range parts {
+			if k.table == name {
+				keys = append(keys, k)
+			}
+		}
+		slices.SortFunc(keys, func(a, b partKey) int {
+			return (a.y*10000 + a.m*100 + a.d) - (b.y*10000 + b.m*100 + b.d)
+		})
+		for _, k := range keys {
+			acc := parts[k]
+			slices.Sort(acc.files)
+			out = append(out, Partition{Table: k.table, Y: k.y, M: k.m, D: k.d, Rows: int64(acc.sum.Rows),
+				Checksum: acc.sum.Hex(), Files: slices.Compact(acc.files)})
+		}
+	}
+	return out, nil
 }
 
 // addTypeReject records one DuckDB reject on its file. Several errors on
@@ -272,185 +385,78 @@ func (f *file) addReject(limit int, rj Reject) {
 	}
 }
 
-// countAccepted adds the typed rows of every file to its row count.
-func (r *run) countAccepted(ctx context.Context) error {
-	for i := range catalog.Sources {
-		s := &catalog.Sources[i]
-		rows, err := r.w.Conn.QueryContext(ctx, "SELECT file_id, count(*) FROM "+srcTable(s)+" GROUP BY file_id")
-		if err != nil {
-			return fmt.Errorf("failed to count rows of %s: %w", s.Name, err)
+// checkRejects records the rows of f that m's checks reject, with their
+// lines: f is read again alone, in file order, so each row's position in
+// the file is known.
+func (r *run) checkRejects(ctx context.Context, b group, f *file, maps []*catalog.Mapping) error {
+	single := group{src: b.src, layout: b.layout, files: []*file{f}}
+	for _, q := range []string{"SET preserve_insertion_order = true",
+		"CREATE OR REPLACE TEMP TABLE one AS SELECT * FROM " + sourceRel(single.src, single.layout, 1, lenient)} {
+		var args []any
+		if q != "SET preserve_insertion_order = true" {
+			args = []any{single.paths()}
 		}
-		for rows.Next() {
-			var id int
-			var n int64
-			if err := rows.Scan(&id, &n); err != nil {
-				rows.Close()
-				return fmt.Errorf("failed to count rows of %s: %w", s.Name, err)
-			}
-			r.byID[id].Rows += n
+		if _, err := r.w.Conn.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("failed to re-read %s: %w", f.Path, err)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("failed to count rows of %s: %w", s.Name, err)
+	}
+	defer r.w.Conn.ExecContext(ctx, "SET preserve_insertion_order = false")
+	for _, m := range maps {
+		if len(m.Checks) == 0 {
+			continue
+		}
+		if err := r.checkMapping(ctx, f, m); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// mappings computes, for every mapping, the landing rows per file and
-// partition, the filtered rows, and the rows its checks reject.
-func (r *run) mappings(ctx context.Context) ([]Partition, error) {
-	var out []Partition
-	for i := range catalog.Mappings {
-		m := &catalog.Mappings[i]
-		if !slices.Contains(r.opt.Pipelines, pipelineOf(m)) {
-			continue
-		}
-		parts, err := r.partitions(ctx, m)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, parts...)
-		if len(m.Filters) > 0 {
-			if err := r.filtered(ctx, m); err != nil {
-				return nil, err
-			}
-		}
-		if len(m.Checks) > 0 {
-			if err := r.checkRejects(ctx, m); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return out, nil
-}
-
-func pipelineOf(m *catalog.Mapping) string {
-	t, _ := catalog.TableByName(m.Table)
-	return t.Pipeline
-}
-
-func (r *run) partitions(ctx context.Context, m *catalog.Mapping) ([]Partition, error) {
-	rows, err := r.w.Conn.QueryContext(ctx, partitionSQL(m))
-	if err != nil {
-		return nil, fmt.Errorf("failed to compute partitions of %s: %w", m.Table, err)
-	}
-	defer rows.Close()
-	var out []Partition
-	var sum checksum.Sum
-	for rows.Next() {
-		var y, mo, d, id int
-		var n int64
-		var hex string
-		if err := rows.Scan(&y, &mo, &d, &id, &n, &hex); err != nil {
-			return nil, fmt.Errorf("failed to compute partitions of %s: %w", m.Table, err)
-		}
-		if k := len(out); k == 0 || out[k-1].Y != y || out[k-1].M != mo || out[k-1].D != d {
-			if k > 0 {
-				out[k-1].Checksum = sum.Hex()
-			}
-			out = append(out, Partition{Table: m.Table, Y: y, M: mo, D: d})
-			sum = checksum.Sum{}
-		}
-		p := &out[len(out)-1]
-		p.Rows += n
-		f := r.byID[id]
-		p.Files = append(p.Files, f.Path)
-		if f.Landing == nil {
-			f.Landing = map[string]int64{}
-		}
-		f.Landing[m.Table] += n
-		if err := sum.Merge(uint64(n), hex); err != nil {
-			return nil, err
-		}
-	}
-	if k := len(out); k > 0 {
-		out[k-1].Checksum = sum.Hex()
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("failed to compute partitions of %s: %w", m.Table, err)
-	}
-	return out, nil
-}
-
-func (r *run) filtered(ctx context.Context, m *catalog.Mapping) error {
-	rows, err := r.w.Conn.QueryContext(ctx, fileStatsSQL(m))
-	if err != nil {
-		return fmt.Errorf("failed to count filtered rows of %s: %w", m.Table, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		vals := make([]int64, 3+len(m.Filters))
-		ptrs := make([]any, len(vals))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return fmt.Errorf("failed to count filtered rows of %s: %w", m.Table, err)
-		}
-		f := r.byID[int(vals[0])]
-		for i, flt := range m.Filters {
-			f.addFiltered(flt.Rule+" → "+m.Table, vals[3+i])
-		}
-	}
-	return rows.Err()
-}
-
-// checkRejects records the rows rejected by m's checks, with their lines.
-func (r *run) checkRejects(ctx context.Context, m *catalog.Mapping) error {
+func (r *run) checkMapping(ctx context.Context, f *file, m *catalog.Mapping) error {
 	rows, err := r.w.Conn.QueryContext(ctx, checkRejectsSQL(m))
 	if err != nil {
-		return fmt.Errorf("failed to check rows of %s: %w", m.Table, err)
+		return fmt.Errorf("failed to check rows of %s: %w", f.Path, err)
 	}
 	type hit struct {
 		ord   int64
 		check int
 		value *string
 	}
-	byFile := map[int][]hit{}
-	var ids []int
+	var hits []hit
 	for rows.Next() {
-		var id int
 		var h hit
-		if err := rows.Scan(&id, &h.ord, &h.check, &h.value); err != nil {
+		if err := rows.Scan(&h.ord, &h.check, &h.value); err != nil {
 			rows.Close()
-			return fmt.Errorf("failed to check rows of %s: %w", m.Table, err)
+			return fmt.Errorf("failed to check rows of %s: %w", f.Path, err)
 		}
-		if _, ok := byFile[id]; !ok {
-			ids = append(ids, id)
-		}
-		byFile[id] = append(byFile[id], h)
+		hits = append(hits, h)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("failed to check rows of %s: %w", m.Table, err)
+		return fmt.Errorf("failed to check rows of %s: %w", f.Path, err)
 	}
-	for _, id := range ids {
-		f := r.byID[id]
-		hits := byFile[id]
-		ords := make([]int64, len(hits))
-		for i, h := range hits {
-			ords[i] = h.ord
+	ords := make([]int64, len(hits))
+	for i, h := range hits {
+		ords[i] = h.ord
+	}
+	lines, err := locateRows(f, ords, r.skipLines[f.id])
+	if err != nil {
+		return err
+	}
+	for i, h := range hits {
+		c := m.Checks[h.check]
+		val := "NULL"
+		if h.value != nil {
+			val = *h.value
 		}
-		lines, err := locateRows(f, ords, r.skipLines[id])
-		if err != nil {
-			return err
+		col := columnIndex(f, c.Column)
+		field := c.Column
+		if col > 0 {
+			field = f.layout.Fields[col-1].Header
 		}
-		for i, h := range hits {
-			c := m.Checks[h.check]
-			val := "NULL"
-			if h.value != nil {
-				val = *h.value
-			}
-			col := columnIndex(f, c.Column)
-			field := c.Column
-			if col > 0 {
-				field = f.layout.Fields[col-1].Header
-			}
-			f.Rejected++
-			f.addReject(r.opt.RejectsListed, Reject{Line: lines[i].line, Column: col,
-				Field: field, Reason: fmt.Sprintf("column %q: %q: %s", field, val, c.Reason), Raw: lines[i].raw})
-		}
+		f.Rejected++
+		f.addReject(r.opt.RejectsListed, Reject{Line: lines[i].line, Column: col,
+			Field: field, Reason: fmt.Sprintf("column %q: %q: %s", field, val, c.Reason), Raw: lines[i].raw})
 	}
 	return nil
 }

@@ -13,11 +13,15 @@ import (
 	"spotmigrate/catalog"
 )
 
-// Work is the embedded DuckDB work database of one run.
+// Work is the embedded DuckDB work database of one run. It holds the files
+// table, the IANA table and the relations; the rows of the old files are
+// read straight from them by each statement, never copied into it.
 type Work struct {
 	DB   *sql.DB
 	Conn *sql.Conn
 	Dir  string
+	// groups are the readable files by source and layout (set by validate).
+	groups []group
 }
 
 // WorkOptions bound the work database.
@@ -32,10 +36,7 @@ func OpenWork(ctx context.Context, opt WorkOptions) (*Work, error) {
 	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("failed to create work folder: %w", err)
 	}
-	dbPath := filepath.Join(opt.Dir, "work.duckdb")
-	_ = os.Remove(dbPath)
-	_ = os.Remove(dbPath + ".wal")
-	db, err := sql.Open("duckdb", dbPath)
+	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		return nil, fmt.Errorf("failed to open work database: %w", err)
 	}
@@ -55,7 +56,7 @@ func OpenWork(ctx context.Context, opt WorkOptions) (*Work, error) {
 		"SET memory_limit = " + quoteLit(opt.MemoryLimit),
 		fmt.Sprintf("SET threads = %d", opt.Threads),
 		"SET temp_directory = " + quoteLit(filepath.Join(opt.Dir, "spill")),
-		"SET preserve_insertion_order = true",
+		"SET preserve_insertion_order = false",
 	}
 	setup = append(setup, schemaSQL()...)
 	for _, q := range setup {
@@ -77,7 +78,7 @@ func (w *Work) Close() error {
 	return w.DB.Close()
 }
 
-// schemaSQL creates the files, iana and src_<source> tables.
+// schemaSQL creates the files, iana and relation tables.
 func schemaSQL() []string {
 	var fcols []string
 	for _, n := range catalog.FileFields() {
@@ -88,18 +89,11 @@ func schemaSQL() []string {
 			y SMALLINT, m TINYINT, d TINYINT, day DATE, ` + strings.Join(fcols, ", ") + `)`,
 		`CREATE TABLE iana (kind VARCHAR, code VARCHAR, name VARCHAR, key VARCHAR, is_primary BOOLEAN)`,
 	}
-	for i := range catalog.Sources {
-		s := &catalog.Sources[i]
-		cols := []string{"file_id INTEGER"}
-		for _, f := range s.Canonical() {
-			cols = append(cols, quoteIdent(f.Name())+" "+string(f.Type))
-		}
-		out = append(out, "CREATE TABLE "+srcTable(s)+" ("+strings.Join(cols, ", ")+")")
+	for _, r := range catalog.Relations {
+		out = append(out, "CREATE TABLE "+quoteIdent(r.Name)+" ("+r.Columns+")")
 	}
 	return out
 }
-
-func srcTable(s *catalog.Source) string { return quoteIdent("src_" + s.Name) }
 
 func (w *Work) loadIANA(ctx context.Context) error {
 	tx, err := w.Conn.BeginTx(ctx, nil)
@@ -138,4 +132,22 @@ func quoteLit(s string) string {
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
 	return s
+}
+
+// StageSQL returns the landing rows of mapping m over every readable file of
+// its source, and the file lists to bind to it: what migrate writes as
+// staging files, in one statement per table.
+func (w *Work) StageSQL(m *catalog.Mapping) (string, []any) {
+	var rels []string
+	var args []any
+	for _, g := range w.groups {
+		if g.src.Name == m.Source {
+			args = append(args, g.paths())
+			rels = append(rels, "SELECT * FROM "+sourceRel(g.src, g.layout, len(args), lenient))
+		}
+	}
+	if len(rels) == 0 {
+		return "", nil
+	}
+	return LandingSQL(m, "("+strings.Join(rels, " UNION ALL ")+")"), args
 }

@@ -1,0 +1,101 @@
+package validate
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var all = []string{"flow", "dns", "proxy"}
+
+// TestSampleCounts checks every partition of the sample tree against the
+// hand-checked expected_counts.tsv.
+func TestSampleCounts(t *testing.T) {
+	m, err := Run(context.Background(), Options{OAPath: "../testdata/sample/spot-oa", Pipelines: all})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open("../testdata/sample/expected_counts.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := map[string]int64{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		p := strings.Split(sc.Text(), "\t")
+		n, _ := strconv.ParseInt(p[4], 10, 64)
+		want[fmt.Sprintf("%s/y=%s/m=%s/d=%s", p[0], p[1], p[2], p[3])] = n
+	}
+	got := map[string]int64{}
+	for _, p := range m.Partitions {
+		got[p.Key()] = p.Rows
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%s: %d rows, want %d", k, got[k], n)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d partitions, want %d", len(got), len(want))
+	}
+	if !m.Clean() || m.Summary.Skipped != 18 {
+		t.Errorf("sample: clean=%v skipped=%d, want clean and 18 skipped", m.Clean(), m.Summary.Skipped)
+	}
+}
+
+// TestLineEndingsAndBOM checks that CRLF line ends and a UTF-8 BOM change
+// nothing in what lands: same rows, same checksums.
+func TestLineEndingsAndBOM(t *testing.T) {
+	sums := map[string]string{}
+	for _, c := range []string{"crlf", "bom"} {
+		m, err := Run(context.Background(), Options{OAPath: "../testdata/corpus/" + c + "/spot-oa", Pipelines: all})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, p := range m.Partitions {
+			fmt.Fprintf(&b, "%s %d %s\n", p.Key(), p.Rows, p.Checksum)
+		}
+		sums[c] = b.String()
+	}
+	if sums["crlf"] != sums["bom"] || sums["crlf"] == "" {
+		t.Errorf("CRLF and BOM files land differently:\n%s\n%s", sums["crlf"], sums["bom"])
+	}
+}
+
+// TestHostileFileNames reads files whose names hold quotes, glob and shell
+// characters (DNS names are attacker-controlled): they must be read as data.
+func TestHostileFileNames(t *testing.T) {
+	dir := t.TempDir()
+	day := dir + "/spot-oa/data/dns/20160708"
+	if err := os.MkdirAll(day, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	header := `"frame_time","frame_len","ip_dst","ip_src","dns_qry_name","dns_qry_class_name","dns_qry_type_name","dns_qry_rcode_name","dns_a"`
+	names := []string{`a'b;DROP TABLE files;--.com`, `x"y$(id)`, "g[lo]b*?.net", "back`tick`"}
+	for _, n := range names {
+		row := `"Jul  8 2016 10:04:40.000000000 UTC","97","192.168.1.31","10.0.0.53","` + strings.ReplaceAll(n, `"`, `""`) + `","IN","A","NOERROR",""`
+		if err := os.WriteFile(day+"/edge-"+n+"_10_00.csv", []byte(header+"\n"+row+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(day+"/threat-dendro-"+n+".csv", []byte("total,dns_qry_name,ip_dst,sev\n3,"+strings.ReplaceAll(n, ",", "")+",10.0.0.1,0\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := Run(context.Background(), Options{OAPath: dir + "/spot-oa", Pipelines: all})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]int64{}
+	for _, p := range m.Partitions {
+		rows[p.Table] += p.Rows
+	}
+	if rows["dns_edge"] != 4 || rows["dns_threat_dendro"] != 4 || !m.Clean() {
+		t.Errorf("landing %v, clean %v; want 4 dns_edge and 4 dns_threat_dendro rows", rows, m.Clean())
+	}
+}
