@@ -10,7 +10,9 @@ func same(set map[string]string, names ...string) map[string]string {
 
 // Expressions shared by several mappings.
 const (
-	tsText   = `strftime(s.tstart, '%Y-%m-%d %H:%M:%S')`
+	// A TIMESTAMP read from 'YYYY-MM-DD HH:MM:SS' (no fraction) casts back
+	// to the same text.
+	tsText   = `CAST(s.tstart AS VARCHAR)`
 	dateText = `strftime(s.p_date, '%Y-%m-%d')`
 	timeText = `CAST(s.p_time AS VARCHAR)`
 	// frameTime parses tshark's frame time as the DNS ingest glued it back
@@ -85,7 +87,7 @@ var Mappings = []Mapping{
 		"tstart": tsText, "srcport": `s.sport`, "dstport": `s.dport`, "score": `s.sev`},
 		"srcip", "dstip"), Filters: []Filter{flowScored}},
 	{Table: "flow_timeline", Source: "flow_timeline", Set: same(map[string]string{
-		"ip_threat": `f.ip`, "tstart": tsText, "tend": `strftime(s.tend, '%Y-%m-%d %H:%M:%S')`,
+		"ip_threat": `f.ip`, "tstart": tsText, "tend": `CAST(s.tend AS VARCHAR)`,
 		"ipkt": `s.pkts`, "ibyt": `s.bytes`}, "srcip", "dstip", "proto", "sport", "dport")},
 
 	{Table: "dns_scores", Source: "dns_scores", Set: same(map[string]string{"ml_score": `s.score`},
@@ -146,7 +148,7 @@ var Mappings = []Mapping{
 	{Table: "proxy_threat_investigation", Source: "proxy_scores", Set: same(map[string]string{
 		"tdate": dateText}, "fulluri", "uri_sev"), Filters: []Filter{proxyScored}},
 	{Table: "proxy_timeline", Source: "proxy_timeline", Set: same(map[string]string{
-		"p_threat": `u.uri`, "tstart": tsText, "tend": `strftime(s.tend, '%Y-%m-%d %H:%M:%S')`,
+		"p_threat": `u.uri`, "tstart": tsText, "tend": `CAST(s.tend AS VARCHAR)`,
 		"respcodename": `coalesce(hc.name, '')`}, "duration", "clientip", "respcode"),
 		Join: uriCandidate + ` AND u.md5 = f.hash` + ` LEFT JOIN iana hc ON hc.kind = 'http' AND hc.is_primary AND hc.code = s.respcode`,
 		Checks: []Check{{Column: "respcode", Bad: `u.uri IS NULL`, Value: `f.hash`,

@@ -20,21 +20,63 @@ type Sum struct {
 
 // Add adds one row; values are in column order, nil for NULL.
 func (s *Sum) Add(cols []catalog.Column, values []any) error {
-	s.buf = s.buf[:0]
-	for i, c := range cols {
-		if i > 0 {
-			s.buf = append(s.buf, '\t')
-		}
-		var err error
-		s.buf, err = appendValue(s.buf, c.Type, values[i])
-		if err != nil {
-			return fmt.Errorf("failed to render column %q: %w", c.Name, err)
-		}
+	var err error
+	if s.buf, err = appendText(s.buf[:0], cols, values); err != nil {
+		return err
 	}
 	h := md5.Sum(s.buf)
 	s.sum += binary.LittleEndian.Uint64(h[:8])
 	s.Rows++
 	return nil
+}
+
+// class orders the columns in the canonical text: text, float, integer.
+func class(t catalog.Type) int {
+	switch t {
+	case catalog.String:
+		return 0
+	case catalog.Float:
+		return 1
+	}
+	return 2
+}
+
+// appendText appends the canonical text of one row (see doc.go).
+func appendText(b []byte, cols []catalog.Column, values []any) ([]byte, error) {
+	for k := 0; k < 3; k++ {
+		if k > 0 {
+			b = append(b, '\t')
+		}
+		if k == 2 {
+			b = append(b, '[')
+		}
+		first := true
+		for i, c := range cols {
+			if class(c.Type) != k {
+				continue
+			}
+			if !first {
+				if k == 2 {
+					b = append(b, ", "...)
+				} else {
+					b = append(b, '\t')
+				}
+			}
+			first = false
+			if k == 2 && values[i] == nil {
+				b = append(b, "NULL"...)
+				continue
+			}
+			var err error
+			if b, err = appendValue(b, c.Type, values[i]); err != nil {
+				return nil, fmt.Errorf("failed to render column %q: %w", c.Name, err)
+			}
+		}
+		if k == 2 {
+			b = append(b, ']')
+		}
+	}
+	return b, nil
 }
 
 // Merge adds a partial checksum of rows rows, given as 16 hex digits.
@@ -53,11 +95,8 @@ func (s *Sum) Hex() string { return fmt.Sprintf("%016x", s.sum) }
 
 // Text returns the canonical text of one row (for tests and debugging).
 func Text(cols []catalog.Column, values []any) (string, error) {
-	var s Sum
-	if err := s.Add(cols, values); err != nil {
-		return "", err
-	}
-	return string(s.buf), nil
+	b, err := appendText(nil, cols, values)
+	return string(b), err
 }
 
 func appendValue(b []byte, t catalog.Type, v any) ([]byte, error) {
@@ -226,21 +265,31 @@ func DuckDBHash(exprs []string, cols []catalog.Column) string {
 // DuckDBText returns the canonical text of the values of SQL expressions
 // exprs, typed as cols.
 func DuckDBText(exprs []string, cols []catalog.Column) string {
-	parts := make([]string, len(cols))
+	var text, floats, ints []string
 	for i, c := range cols {
 		ref := "(" + exprs[i] + ")"
-		var txt string
-		switch c.Type {
-		case catalog.String:
-			txt = `replace(replace(` + ref + `, '\', '\\'), chr(9), '\t')`
-		case catalog.Float:
-			txt = `printf('%.9g', CAST(` + ref + ` AS DOUBLE))`
+		switch class(c.Type) {
+		case 0:
+			text = append(text, `coalesce(replace(replace(`+ref+`, '\', '\\'), chr(9), '\t'), '\N')`)
+		case 1:
+			floats = append(floats, `coalesce(printf('%.9g', CAST(`+ref+` AS DOUBLE)), '\N')`)
 		default:
-			txt = `CAST(` + ref + ` AS VARCHAR)`
+			ints = append(ints, `CAST(`+ref+` AS BIGINT)`)
 		}
-		parts[i] = `coalesce(` + txt + `, '\N')`
 	}
-	return strings.Join(parts, ` || chr(9) || `)
+	list := `'[]'`
+	if len(ints) > 0 {
+		list = `CAST([` + strings.Join(ints, `, `) + `] AS VARCHAR)`
+	}
+	parts := []string{joinTab(text), joinTab(floats), list}
+	return `concat(` + strings.Join(parts, `, chr(9), `) + `)`
+}
+
+func joinTab(parts []string) string {
+	if len(parts) == 0 {
+		return `''`
+	}
+	return strings.Join(parts, `, chr(9), `)
 }
 
 // DuckDBAggregate returns the DuckDB SQL aggregate that turns row hashes

@@ -10,7 +10,7 @@ import (
 	"spotmigrate/catalog"
 )
 
-var cols = []catalog.Column{{"s", catalog.String}, {"i", catalog.Int}, {"b", catalog.BigInt}, {"f", catalog.Float}}
+var cols = []catalog.Column{{Name: "s", Type: catalog.String}, {Name: "i", Type: catalog.Int}, {Name: "b", Type: catalog.BigInt}, {Name: "f", Type: catalog.Float}}
 
 // rows covers escapes, NULLs, extremes and awkward floats.
 var rows = [][]any{
@@ -108,14 +108,27 @@ func TestFloatText(t *testing.T) {
 		{100, "100"}, {-2.5, "-2.5"}, {1e-4, "9.99999975e-05"}, {0.001, "0.00100000005"},
 		{float32(math.NaN()), "nan"}, {float32(math.Inf(-1)), "-inf"},
 	} {
-		got, _ := Text([]catalog.Column{{"f", catalog.Float}}, []any{tc.f})
-		if got != tc.want {
+		got, _ := Text([]catalog.Column{{Name: "f", Type: catalog.Float}}, []any{tc.f})
+		if got != "\t"+tc.want+"\t[]" {
 			t.Errorf("%v: %q, want %q", tc.f, got, tc.want)
 		}
 		// an engine that sends the FLOAT as a double gives the same text
-		got64, _ := Text([]catalog.Column{{"f", catalog.Float}}, []any{float64(tc.f)})
+		got64, _ := Text([]catalog.Column{{Name: "f", Type: catalog.Float}}, []any{float64(tc.f)})
 		if got64 != got {
 			t.Errorf("%v as double: %q, want %q", tc.f, got64, got)
 		}
+	}
+}
+
+// TestTextLayout pins the canonical text: text columns, then floats, then
+// the integers as a list, each group in table order.
+func TestTextLayout(t *testing.T) {
+	got, err := Text(cols, []any{"a\tb", int32(-1), nil, float32(0.5)})
+	if want := "a\\tb\t0.5\t[-1, NULL]"; err != nil || got != want {
+		t.Errorf("got %q, want %q (%v)", got, want, err)
+	}
+	got, _ = Text(cols, []any{nil, nil, nil, nil})
+	if want := "\\N\t\\N\t[NULL, NULL]"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -1,14 +1,12 @@
 // Package checksum defines the order-independent checksum spotmigrate uses to
 // prove that a table partition holds exactly the rows the manifest expects.
 //
-// Canonical text of a row: the values of the table's columns, in table order
-// (partition columns excluded), joined by one TAB. Each value is written as:
-//
-//   - NULL: the two characters \N;
-//   - STRING: the text with each backslash doubled and each TAB written as \t;
-//   - INT, BIGINT, SMALLINT, TINYINT: base-10 digits, '-' for negatives;
-//   - FLOAT: the value widened to a double and printed as C's printf("%.9g")
-//     (nine significant digits round-trip every float32; nan, inf, -inf).
+// Canonical text of a row: three groups joined by one TAB, each in table
+// order (partition columns excluded): the STRING columns joined by TAB (NULL
+// as \N, each backslash doubled, each TAB written as \t); the FLOAT columns
+// joined by TAB (NULL as \N, else the value widened to a double and printed
+// as C's printf("%.9g"), nan, inf, -inf); the integer columns as one list
+// "[v1, v2, NULL]" (base 10, "[]" when there are none).
 //
 // Row hash: the first 8 bytes of MD5(canonical text), read as a
 // little-endian unsigned 64-bit integer (DuckDB's md5_number_upper). Partition checksum: the sum of the row hashes of

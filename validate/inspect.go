@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,28 +16,42 @@ const maxHeader = 1 << 20
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
-// inspect reads the header line of f and detects its layout. Problems are
-// recorded on f (Error, Unreadable); the error return is for nothing else.
-func inspect(f *file) {
-	st, err := os.Stat(f.abs)
-	if err != nil {
-		f.fail(true, fmt.Sprintf("cannot read file: %v", unwrapPath(err)))
-		return
-	}
-	f.Bytes = st.Size()
+// inspect reads f once: its header line, to detect the layout, and all of
+// it, for its sha256. Problems are recorded on f (Error, Unreadable). buf is
+// the caller's reusable read buffer.
+func inspect(f *file, buf []byte) {
 	fh, err := os.Open(f.abs)
 	if err != nil {
 		f.fail(true, fmt.Sprintf("cannot read file: %v", unwrapPath(err)))
 		return
 	}
 	defer fh.Close()
-	line, err := bufio.NewReaderSize(io.LimitReader(fh, maxHeader), 64<<10).ReadBytes('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		f.fail(true, fmt.Sprintf("cannot read file: %v", unwrapPath(err)))
-		return
+	h := sha256.New()
+	var header []byte
+	for {
+		n, err := fh.Read(buf)
+		h.Write(buf[:n])
+		f.Bytes += int64(n)
+		if header == nil || (len(header) < maxHeader && !bytes.Contains(header, []byte{'\n'})) {
+			header = append(header, buf[:n]...)
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			f.fail(true, fmt.Sprintf("cannot read file: %v", unwrapPath(err)))
+			return
+		}
 	}
+	f.SHA256 = hex.EncodeToString(h.Sum(nil))
+	f.detect(header)
+}
+
+// detect finds the layout from the start of the file.
+func (f *file) detect(head []byte) {
+	line, _, _ := bytes.Cut(head, []byte{'\n'})
 	line = bytes.TrimPrefix(line, utf8BOM)
-	line = bytes.TrimRight(line, "\r\n")
+	line = bytes.TrimRight(line, "\r")
 	if len(line) == 0 {
 		if f.Bytes == 0 {
 			f.fail(false, "empty file: no header line")
@@ -77,18 +90,4 @@ func unwrapPath(err error) error {
 		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
 	}
 	return err
-}
-
-// hashFile returns the sha256 of a file as hex.
-func hashFile(path string) (string, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer fh.Close()
-	h := sha256.New()
-	if _, err := io.CopyBuffer(h, fh, make([]byte, 256<<10)); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

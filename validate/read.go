@@ -3,58 +3,73 @@ package validate
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
 
 	"spotmigrate/catalog"
 )
 
 // Batch limits: one read_csv statement reads at most this many files or
 // bytes, which bounds statement size and gives progress its steps.
-const (
-	batchFiles = 4000
-	batchBytes = 256 << 20
+var (
+	batchFiles = envInt("SPOTMIGRATE_BATCH_FILES", 4000)
+	batchBytes = int64(envInt("SPOTMIGRATE_BATCH_MB", 256)) << 20
 )
 
-// registerFiles inserts the readable files into the files table in one
-// statement (the columns are bound as lists). Paths holding glob characters
-// are read through a plain-named link in the work folder, since read_csv
-// would expand them.
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// registerFiles appends the readable files to the files table. Paths
+// holding glob characters are read through a plain-named link in the work
+// folder, since read_csv would expand them.
 func (w *Work) registerFiles(ctx context.Context, files []*file) error {
 	fields := catalog.FileFields()
-	n := len(files)
-	ids, ys, ms, ds := make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n)
-	reads, paths, sources, days := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	named := make([][]string, len(fields))
-	for j := range named {
-		named[j] = make([]string, n)
-	}
-	for i, f := range files {
-		readPath, err := w.readPath(f)
+	err := w.Conn.Raw(func(dc any) error {
+		conn, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", dc)
+		}
+		app, err := duckdb.NewAppenderFromConn(conn, "", "files")
 		if err != nil {
 			return err
 		}
-		f.abs = readPath
-		ids[i], ys[i], ms[i], ds[i] = int32(f.id), int32(f.y), int32(f.m), int32(f.d)
-		reads[i], paths[i], sources[i], days[i] = readPath, f.Path, f.Source, f.day
-		for j, name := range fields {
-			named[j][i] = f.fields[name]
+		for _, f := range files {
+			readPath, err := w.readPath(f)
+			if err != nil {
+				app.Close()
+				return err
+			}
+			f.abs = readPath
+			row := []driver.Value{int32(f.id), readPath, f.Path, f.Source, int16(f.y), int8(f.m), int8(f.d), nil}
+			if f.day != "" {
+				row[7] = time.Date(f.y, time.Month(f.m), f.d, 0, 0, 0, 0, time.UTC)
+			}
+			for _, n := range fields {
+				if v, ok := f.fields[n]; ok {
+					row = append(row, v)
+				} else {
+					row = append(row, nil)
+				}
+			}
+			if err := app.AppendRow(row...); err != nil {
+				app.Close()
+				return err
+			}
 		}
-	}
-	cols := "id, read_path, path, source, y, m, d, day"
-	sel := "unnest($1), unnest($2), unnest($3), unnest($4), unnest($5), unnest($6), unnest($7), CAST(nullif(unnest($8), '') AS DATE)"
-	args := []any{ids, reads, paths, sources, ys, ms, ds, days}
-	for j, name := range fields {
-		cols += ", " + quoteIdent(name)
-		sel += fmt.Sprintf(", nullif(unnest($%d), '')", 9+j)
-		args = append(args, named[j])
-	}
-	if n == 0 {
-		return nil
-	}
-	if _, err := w.Conn.ExecContext(ctx, "INSERT INTO files ("+cols+") SELECT "+sel, args...); err != nil {
+		return app.Close()
+	})
+	if err != nil {
 		return fmt.Errorf("failed to register files: %w", err)
 	}
 	return nil

@@ -105,14 +105,15 @@ func checkPipelines(p []string) error {
 	return nil
 }
 
-// inspectAll reads every file's header, a few files at a time.
+// inspectAll reads every file (header and sha256), a few files at a time.
 func inspectAll(files []*file) {
 	var wg sync.WaitGroup
 	ch := make(chan *file)
 	for range 4 {
 		wg.Go(func() {
+			buf := make([]byte, 256<<10)
 			for f := range ch {
-				inspect(f)
+				inspect(f, buf)
 			}
 		})
 	}
@@ -158,7 +159,6 @@ func (r *run) validate(ctx context.Context) (*Manifest, error) {
 	}
 	trace("register files", start)
 	r.w.groups = groupFiles(r.good)
-	hashed := r.hashAll()
 	if err := r.relations(ctx); err != nil {
 		return nil, err
 	}
@@ -168,31 +168,7 @@ func (r *run) validate(ctx context.Context) (*Manifest, error) {
 		return nil, err
 	}
 	trace("passes", start)
-	if err := <-hashed; err != nil {
-		return nil, err
-	}
-	trace("hash", start)
 	return r.manifest(parts), nil
-}
-
-// hashAll computes the sha256 of every readable file in the background.
-func (r *run) hashAll() <-chan error {
-	done := make(chan error, 1)
-	go func() {
-		for _, f := range r.t.files {
-			if f.Unreadable {
-				continue
-			}
-			sum, err := hashFile(f.abs)
-			if err != nil {
-				f.fail(true, fmt.Sprintf("cannot read file: %v", unwrapPath(err)))
-				continue
-			}
-			f.SHA256 = sum
-		}
-		done <- nil
-	}()
-	return done
 }
 
 // relations fills the relations from their sources, and removes duplicates.
@@ -238,6 +214,8 @@ func (r *run) passes(ctx context.Context) ([]Partition, error) {
 	parts := map[partKey]*partAcc{}
 	for _, g := range r.w.groups {
 		maps := catalog.MappingsOf(g.src.Name)
+		t0 := time.Now()
+		defer trace("  "+g.src.Name+" "+g.layout.Name, t0)
 		for _, b := range g.batches() {
 			if err := r.pass(ctx, b, maps, parts); err != nil {
 				return nil, err
