@@ -69,8 +69,11 @@ func (e *Embedded) Open(ctx context.Context) (DB, error) {
 		return nil, fmt.Errorf("failed to open target %s: %w", e.Path, err)
 	}
 	conn, err := db.Conn(ctx)
-	if err == nil {
-		_, err = conn.ExecContext(ctx, "ATTACH "+dialect.DuckDB{}.Literal(e.Path)+" AS "+attachedAs)
+	for _, q := range []string{"SET memory_limit = '512MB'", "SET threads = 2", "SET preserve_insertion_order = false",
+		"ATTACH " + dialect.DuckDB{}.Literal(e.Path) + " AS " + attachedAs} {
+		if err == nil {
+			_, err = conn.ExecContext(ctx, q)
+		}
 	}
 	if err != nil {
 		db.Close()

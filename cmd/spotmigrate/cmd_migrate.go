@@ -152,6 +152,16 @@ func printOutcome(w io.Writer, res *load.Result) {
 	fmt.Fprintf(w, "Validated %d file(s): %d table rows will land, %d rejected, %d file error(s).\n",
 		res.Manifest.Summary.Files, res.Manifest.Summary.Landing, res.Manifest.Summary.Rejected, res.Manifest.Summary.FileErrors)
 	fmt.Fprintf(w, "Loaded %d table(s); %d table(s) already matched and were left alone.\n", len(res.Loaded), len(res.Verified))
+	if len(res.Statements) > 0 {
+		lo, hi := -1, 0
+		for _, n := range res.Statements {
+			if lo < 0 || n < lo {
+				lo = n
+			}
+			hi = max(hi, n)
+		}
+		fmt.Fprintf(w, "Target statements per table: %d to %d (whatever the number of day folders).\n", lo, hi)
+	}
 	var pipes []string
 	for p := range res.Archived {
 		pipes = append(pipes, p)

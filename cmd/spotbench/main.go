@@ -1,0 +1,141 @@
+// Command spotbench measures spotmigrate on a generated OA tree: validate
+// and migrate beside DuckDB's plain strict typed read_csv of the same files,
+// with wall time, throughput and peak RSS of each (each runs as its own
+// process). `make bench` runs it.
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+
+	"spotmigrate/oagen"
+	"spotmigrate/validate"
+)
+
+func main() {
+	dir := flag.String("dir", "/tmp/spotmigrate-bench", "folder for the generated tree and the targets")
+	size := flag.String("size", "1GB", "size of the generated tree")
+	days := flag.Int("days", 7, "day folders per pipeline")
+	bin := flag.String("bin", "bin/spotmigrate", "the spotmigrate binary")
+	plain := flag.String("plain", "", "internal: run the plain read of this tree and exit")
+	flag.Parse()
+	if *plain != "" {
+		n, err := validate.PlainRead(context.Background(), validate.Options{OAPath: *plain,
+			Pipelines: []string{"flow", "dns", "proxy"}, WorkDir: filepath.Join(os.TempDir(), "spotbench-plain")})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		fmt.Printf("rows %d\n", n)
+		return
+	}
+	if err := run(*dir, *size, *days, *bin); err != nil {
+		fmt.Fprintf(os.Stderr, "spotbench: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(dir, size string, days int, bin string) error {
+	bytesWanted, err := oagen.ParseSize(size)
+	if err != nil {
+		return err
+	}
+	tree := filepath.Join(dir, fmt.Sprintf("tree-%s-%dd", strings.ToLower(size), days))
+	if _, err := os.Stat(filepath.Join(tree, "spot-oa")); err != nil {
+		fmt.Printf("generating %s (%d days) in %s\n", size, days, tree)
+		if _, err := oagen.Generate(tree, oagen.Options{Size: bytesWanted, Days: days, Seed: 1}); err != nil {
+			return err
+		}
+	}
+	files, total, err := treeSize(filepath.Join(tree, "spot-oa", "data"))
+	if err != nil {
+		return err
+	}
+	fmt.Printf("tree: %s, %d files, %.1f MiB, %d day folders per pipeline\n", tree, files, mib(total), days)
+	self, _ := os.Executable()
+	oa := filepath.Join(tree, "spot-oa")
+	// warm the page cache so that every run reads from memory
+	if _, err := measure(self, "-plain", oa); err != nil {
+		return err
+	}
+	plain, err := measure(self, "-plain", oa)
+	if err != nil {
+		return err
+	}
+	val, err := measure(bin, "validate", "--oa-path", oa, "--format", "json", "--output", filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return err
+	}
+	target := filepath.Join(dir, "bench.duckdb")
+	for _, p := range []string{target, target + ".wal", target + ".ledger.json", target + ".manifest.json"} {
+		os.Remove(p)
+	}
+	mig, err := measure(bin, "migrate", "--oa-path", oa, "--target", target, "--no-archive")
+	if err != nil {
+		return err
+	}
+	stmts := regexp.MustCompile(`Target statements per table: .*`).FindString(mig.stderr)
+	fmt.Printf("\n%-34s %9s %9s %10s\n", "run", "seconds", "MB/s", "peak RSS")
+	for _, r := range []struct {
+		name string
+		m    measurement
+	}{{"plain typed read_csv (baseline)", plain}, {"spotmigrate validate", val}, {"spotmigrate migrate (embedded)", mig}} {
+		fmt.Printf("%-34s %9.1f %9.1f %7.0f MiB\n", r.name, r.m.wall.Seconds(), mib(total)/r.m.wall.Seconds(), float64(r.m.maxRSS)/1024)
+	}
+	fmt.Printf("\nvalidate / plain throughput: %.2fx\nmigrate  / plain time:       %.2fx\n%s\n",
+		plain.wall.Seconds()/val.wall.Seconds(), mig.wall.Seconds()/plain.wall.Seconds(), stmts)
+	return nil
+}
+
+type measurement struct {
+	wall   time.Duration
+	maxRSS int64 // KiB
+	stderr string
+}
+
+// measure runs a command and returns its wall time and peak RSS.
+func measure(name string, args ...string) (measurement, error) {
+	cmd := exec.Command(name, args...)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	start := time.Now()
+	err := cmd.Run()
+	m := measurement{wall: time.Since(start), stderr: errb.String()}
+	if err != nil {
+		return m, fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, errb.String())
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		m.maxRSS = ru.Maxrss
+	}
+	return m, nil
+}
+
+func treeSize(dir string) (int, int64, error) {
+	var n int
+	var total int64
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		n++
+		total += info.Size()
+		return nil
+	})
+	return n, total, err
+}
+
+func mib(n int64) float64 { return float64(n) / (1 << 20) }
