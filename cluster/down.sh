@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Stop the spotmigrate test cluster started by cluster/up.sh and remove its state.
-# Usage: cluster/down.sh [STATE_DIR]   (default /tmp/spotmigrate-cluster)
+# Usage: cluster/down.sh [STATE_DIR] [spark]   (default /tmp/spotmigrate-cluster)
+#        With "spark", only the Spark Thrift server is stopped; HDFS and the state stay.
 # Env:   SPOTMIGRATE_DOWN_WAIT (seconds to wait after SIGTERM before SIGKILL, default 30)
 set -uo pipefail
 
@@ -42,6 +43,10 @@ stop() { # name pidfile
 
 # Spark first (it holds HDFS files open), then HDFS.
 stop "Spark Thrift server" "$STATE/spark.pid"
+if [ "${2:-all}" = spark ]; then
+  log "stopped the Spark Thrift server of $STATE"
+  exit 0
+fi
 stop "MiniDFSCluster" "$STATE/minidfs.pid"
 
 # Any JVM still carrying this state dir's marker (e.g. a pid file was lost).

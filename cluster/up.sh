@@ -3,7 +3,9 @@
 #   1. MiniDFSCluster (HDFS: 1 NameNode + 1 DataNode) on 127.0.0.1:$SPOTMIGRATE_HDFS_PORT
 #   2. Spark Thrift server (HiveServer2 protocol, NOSASL) on 127.0.0.1:$SPOTMIGRATE_HS2_PORT,
 #      Derby metastore in STATE_DIR, warehouse on the MiniDFSCluster.
-# Usage: cluster/up.sh [STATE_DIR]      (default /tmp/spotmigrate-cluster)
+# Usage: cluster/up.sh [STATE_DIR] [spark]   (default /tmp/spotmigrate-cluster)
+#        With "spark", only the Spark Thrift server is (re)started, against the
+#        MiniDFSCluster already running in STATE_DIR (tests restart the engine).
 # Env:   SPOTMIGRATE_HDFS_PORT (9000), SPOTMIGRATE_HDFS_HTTP_PORT (9870),
 #        SPOTMIGRATE_HS2_PORT (10000), SPOTMIGRATE_UP_TIMEOUT (180 s, both services),
 #        SPOTMIGRATE_SPARK_DRIVER_MEMORY (1g), SPOTMIGRATE_CACHE (~/.cache/spotmigrate)
@@ -33,10 +35,18 @@ fail_with_log() { # name logfile
   exit 1
 }
 
-if [ -f "$STATE/minidfs.pid" ] || [ -f "$STATE/spark.pid" ]; then
-  die "$STATE already holds a cluster (pid files present); run cluster/down.sh $STATE first"
+ONLY="${2:-all}"
+if [ "$ONLY" = spark ]; then
+  [ -f "$STATE/minidfs.pid" ] || die "no MiniDFSCluster in $STATE; run cluster/up.sh $STATE first"
+  [ -f "$STATE/spark.pid" ] && die "$STATE already runs a Spark Thrift server"
+  PORTS=("$HS2_PORT")
+else
+  if [ -f "$STATE/minidfs.pid" ] || [ -f "$STATE/spark.pid" ]; then
+    die "$STATE already holds a cluster (pid files present); run cluster/down.sh $STATE first"
+  fi
+  PORTS=("$HDFS_PORT" "$HDFS_HTTP_PORT" "$HS2_PORT")
 fi
-for p in "$HDFS_PORT" "$HDFS_HTTP_PORT" "$HS2_PORT"; do
+for p in "${PORTS[@]}"; do
   port_in_use "$p" && die "port $HOST:$p is already in use (set SPOTMIGRATE_HDFS_PORT / SPOTMIGRATE_HDFS_HTTP_PORT / SPOTMIGRATE_HS2_PORT, or stop what holds it)"
 done
 
@@ -74,6 +84,7 @@ JAVA17_OPENS=(
 )
 
 # --- 1. MiniDFSCluster ---------------------------------------------------------
+if [ "$ONLY" != spark ]; then
 log "starting MiniDFSCluster on $HDFS_URI (log $STATE/minidfs.log)"
 setsid "$JAVA_HOME/bin/java" -Xmx512m "${JAVA17_OPENS[@]}" \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
@@ -89,6 +100,7 @@ until grep -q "^MINIDFS READY" "$STATE/minidfs.log" 2>/dev/null; do
   sleep 0.5
 done
 log "MiniDFSCluster ready after $(since)s"
+fi
 
 # --- 2. Spark Thrift server -----------------------------------------------------
 mkdir -p "$STATE/spark" "$STATE/spark/tmp"

@@ -26,6 +26,11 @@ type Engine interface {
 	// TableLocation is the storage folder of a final table ("" if the
 	// engine manages storage).
 	TableLocation(table string) string
+	// StagingDBLocation is the storage folder of the staging database ("" if
+	// the engine manages storage).
+	StagingDBLocation() string
+	// Stats reports whether to gather table statistics after a load.
+	Stats() bool
 	// StagingLocation is where the engine reads the staging files of table
 	// that were written to the local folder localDir.
 	StagingLocation(table, localDir string) string
@@ -85,6 +90,12 @@ func (e *Embedded) Open(ctx context.Context) (DB, error) {
 
 // TableLocation implements Engine.
 func (e *Embedded) TableLocation(string) string { return "" }
+
+// StagingDBLocation implements Engine.
+func (e *Embedded) StagingDBLocation() string { return "" }
+
+// Stats implements Engine.
+func (e *Embedded) Stats() bool { return false }
 
 // StagingLocation implements Engine: the local staging folder itself.
 func (e *Embedded) StagingLocation(_, localDir string) string {

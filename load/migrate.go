@@ -232,7 +232,7 @@ func (mg *migration) preReconcile(ctx context.Context) (map[string]bool, error) 
 }
 
 func (mg *migration) createStagingDB(ctx context.Context) error {
-	return mg.r.sql(ctx, mg.db, "target", "", mg.opt.Engine.Dialect().CreateDatabase(mg.opt.StagingDB, ""))
+	return mg.r.sql(ctx, mg.db, "target", "", mg.opt.Engine.Dialect().CreateDatabase(mg.opt.StagingDB, mg.opt.Engine.StagingDBLocation()))
 }
 
 func (mg *migration) dropStaging(ctx context.Context) error {
@@ -290,7 +290,11 @@ func (mg *migration) loadTable(ctx context.Context, mp *catalog.Mapping) error {
 	if err := mg.runLoad(ctx, t.Name, d.LoadTable(mg.opt.DB, mg.opt.StagingDB, t)); err != nil {
 		return err
 	}
-	for _, q := range d.Refresh(mg.opt.DB, t) {
+	after := d.Refresh(mg.opt.DB, t)
+	if q := d.ComputeStats(mg.opt.DB, t); q != "" && mg.opt.Engine.Stats() {
+		after = append(after, q)
+	}
+	for _, q := range after {
 		if err := mg.r.sql(ctx, mg.db, "target", t.Name, q); err != nil {
 			return err
 		}

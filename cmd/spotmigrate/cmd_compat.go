@@ -12,22 +12,26 @@ import (
 // runCompat maps the six positional arguments of migrate_to_spot_1_0.py
 // (PIPELINES OLD_OA_PATH STAGING_DB_NAME STAGING_DB_HDFS_PATH
 // NEW_SPOT_IMPALA_DB IMPALA_DAEMON) onto migrate with the Impala target.
+// migrate's flags may come first (e.g. --hdfs, --dialect, --spot-conf).
 func runCompat(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o := compatOptions(args)
+	var o migrateOptions
+	fs := newFlags("", "[flags] PIPELINES OLD_OA_PATH STAGING_DB_NAME STAGING_DB_HDFS_PATH NEW_SPOT_IMPALA_DB IMPALA_DAEMON", stderr)
+	o.addFlags(fs)
+	fs.StringVar(&o.format, "format", "table", "reconcile report format")
+	fs.StringVar(&o.output, "output", "", "write the reconcile report to FILE")
+	if err := fs.Parse(args); err != nil {
+		return withCode(exitUsage, errReported)
+	}
+	if fs.NArg() != 6 {
+		return usageErr("the compatibility form takes six arguments: PIPELINES OLD_OA_PATH STAGING_DB_NAME STAGING_DB_HDFS_PATH NEW_SPOT_IMPALA_DB IMPALA_DAEMON")
+	}
+	if err := o.applySpotConf(fs); err != nil {
+		return err
+	}
+	p := fs.Args()
+	o.pipelines, o.oaPath, o.stagingDB, o.stagingPath, o.db, o.impala =
+		p[0], strings.TrimRight(p[1], "/"), p[2], strings.TrimRight(p[3], "/"), p[4], p[5]
 	return o.run(ctx, stdout, stderr)
-}
-
-func compatOptions(args []string) *migrateOptions {
-	o := &migrateOptions{}
-	o.pipelines = args[0]
-	o.oaPath = strings.TrimRight(args[1], "/")
-	o.stagingDB = args[2]
-	o.stagingHDFS = args[3]
-	o.db = args[4]
-	o.impala = args[5]
-	o.format = "table"
-	o.memory = "512MB"
-	return o
 }
 
 // spotConf holds the spot.conf keys spotmigrate uses as defaults.

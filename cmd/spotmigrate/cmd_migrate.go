@@ -14,10 +14,11 @@ import (
 
 type migrateOptions struct {
 	validateOptions
+	remoteOptions
 	manifest, target, db, stagingDB, stagingDir, archiveDir string
 	noArchive, dryRun, keepStaging, verbose                 bool
 	maxRejects                                              int64
-	impala, stagingHDFS, spotConf, huser                    string
+	spotConf                                                string
 }
 
 func (o *migrateOptions) addFlags(fs *flag.FlagSet) {
@@ -33,9 +34,8 @@ func (o *migrateOptions) addFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.keepStaging, "keep-staging", false, "keep the staging database and files")
 	fs.BoolVar(&o.verbose, "verbose", false, "print each statement and file operation as it runs")
 	fs.Int64Var(&o.maxRejects, "max-rejects", 0, "archive a pipeline only if its rejected rows and file errors are at most N")
-	fs.StringVar(&o.impala, "impala", "", "Impala daemon HOST[:PORT] (the distributed target)")
+	o.remoteOptions.addFlags(fs)
 	fs.StringVar(&o.spotConf, "spot-conf", "", "read DBNAME, HUSER, IMPALA_DEM and IMPALA_PORT from a Spot 1.0 spot.conf as defaults")
-	fs.StringVar(&o.huser, "huser", "/user/spot", "HDFS base folder of the Spot 1.0 tables (spot.conf HUSER)")
 }
 
 // applySpotConf uses spot.conf values for the flags the user did not set.
@@ -139,7 +139,7 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 
 func (o *migrateOptions) engine() (load.Engine, error) {
 	if o.impala != "" {
-		return nil, usageErr("--impala: the Impala/HDFS target is not available in this build yet; use the embedded target (--target FILE.duckdb)")
+		return o.remoteOptions.engine(o.db)
 	}
 	return &load.Embedded{Path: o.target}, nil
 }

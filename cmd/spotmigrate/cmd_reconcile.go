@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 
+	"spotmigrate/dialect"
 	"spotmigrate/load"
 	"spotmigrate/reconcile"
 	"spotmigrate/validate"
@@ -16,23 +17,32 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	db := fs.String("db", "spot", "database (schema) of the Spot 1.0 tables")
 	format := fs.String("format", "table", "report format: table, json, markdown or junit")
 	output := fs.String("output", "", "write the report to FILE")
+	var ro remoteOptions
+	ro.addFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if err := dialect.CheckIdent("--db", *db); err != nil {
+		return withCode(exitUsage, err)
 	}
 	f, err := formatFlag(*format)
 	if err != nil {
 		return err
 	}
-	engine := &load.Embedded{Path: *target}
+	var engine load.Engine = &load.Embedded{Path: *target}
+	if ro.impala != "" {
+		if engine, err = ro.engine(*db); err != nil {
+			return err
+		}
+	} else if err := requireFile(*target); err != nil {
+		return err
+	}
 	if *manifest == "" {
 		*manifest = load.ManifestPath(engine)
 	}
 	m, err := validate.ReadManifest(*manifest)
 	if err != nil {
 		return withCode(exitUsage, err)
-	}
-	if err := requireFile(*target); err != nil {
-		return err
 	}
 	conn, err := engine.Open(ctx)
 	if err != nil {

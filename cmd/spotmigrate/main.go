@@ -93,7 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if !found {
-		if len(args) == 6 {
+		if len(args) >= 6 {
 			err = runCompat(ctx, args, stdout, stderr)
 		} else {
 			err = usageErr("unknown command %q (see spotmigrate --help)", args[0])
