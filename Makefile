@@ -17,8 +17,12 @@ test: unit itest
 unit:
 	$(GO) test -count=1 ./...
 
+# Integration tests against a real HDFS (MiniDFSCluster) and a real
+# HiveServer2 engine (Spark Thrift server), started and stopped by the tests
+# (or joined: SPOTMIGRATE_CLUSTER=/tmp/spotmigrate-cluster after make cluster-up).
 itest:
-	@echo "itest: the HDFS/HiveServer2 integration suite is not part of this build yet"
+	cluster/install.sh
+	$(GO) test -tags itest -count=1 -timeout 45m -v ./itest
 
 # Migrates a copy of the bundled sample tree into ./spot.duckdb and prints
 # the reconcile report; the repository itself is never modified.
@@ -34,12 +38,15 @@ bench: build
 lint:
 	@test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)
 	$(GO) vet ./...
+	$(GO) vet -tags itest ./itest
+
+CLUSTER_STATE ?= /tmp/spotmigrate-cluster
 
 cluster-up:
-	cluster/up.sh
+	cluster/up.sh $(CLUSTER_STATE)
 
 cluster-down:
-	cluster/down.sh
+	cluster/down.sh $(CLUSTER_STATE)
 
 clean:
 	rm -rf bin $(RUNDIR) spot.duckdb spot.duckdb.*

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Execer is what the runner needs of a database handle.
@@ -95,9 +96,31 @@ func failpoint(name string) error {
 	if nth != "" && nth != strconv.Itoa(failpointHits[name]) {
 		return nil
 	}
-	if mode == "crash" {
+	switch mode {
+	case "crash":
 		fmt.Fprintf(os.Stderr, "spotmigrate: failpoint %s: crashing\n", name)
 		os.Exit(97)
+	case "wait":
+		return waitFailpoint(name)
 	}
 	return fmt.Errorf("failpoint %s", name)
+}
+
+// waitFailpoint creates the file SPOTMIGRATE_FAILPOINT_FILE and waits (at
+// most two minutes) until the test removes it: the test acts on the
+// target meanwhile (stops the engine, tampers with a table).
+func waitFailpoint(name string) error {
+	marker := os.Getenv("SPOTMIGRATE_FAILPOINT_FILE")
+	if marker == "" {
+		return fmt.Errorf("failpoint %s: SPOTMIGRATE_FAILPOINT_FILE is not set", name)
+	}
+	if err := os.WriteFile(marker, []byte(name), 0o644); err != nil {
+		return fmt.Errorf("failed to write failpoint marker: %w", err)
+	}
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if _, err := os.Stat(marker); os.IsNotExist(err) {
+			return nil
+		}
+	}
+	return fmt.Errorf("failpoint %s: marker %s was not removed within two minutes", name, marker)
 }

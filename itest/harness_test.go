@@ -1,0 +1,186 @@
+//go:build itest
+
+package itest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"spotmigrate/dialect"
+	"spotmigrate/load"
+)
+
+var (
+	bin     string            // the spotmigrate binary
+	cluster map[string]string // the env file of cluster/up.sh (HDFS, HS2, ...)
+	state   string            // the cluster's state folder
+)
+
+func repo(parts ...string) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(append([]string{filepath.Dir(file), ".."}, parts...)...)
+}
+
+func TestMain(m *testing.M) {
+	code, err := setUp(m)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "itest: %v\n", err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// setUp builds the binary, starts (or joins) the cluster, runs the tests
+// and stops what it started.
+func setUp(m *testing.M) (int, error) {
+	dir, err := os.MkdirTemp("", "spotmigrate-itest-")
+	if err != nil {
+		return 1, err
+	}
+	defer os.RemoveAll(dir)
+	bin = filepath.Join(dir, "spotmigrate")
+	if out, err := exec.Command("go", "build", "-o", bin, repo("cmd", "spotmigrate")).CombinedOutput(); err != nil {
+		return 1, fmt.Errorf("failed to build spotmigrate: %v\n%s", err, out)
+	}
+	state = os.Getenv("SPOTMIGRATE_CLUSTER")
+	if state == "" {
+		state = filepath.Join(dir, "cluster")
+		t0 := time.Now()
+		up := exec.Command(repo("cluster", "up.sh"), state)
+		up.Stdout, up.Stderr = os.Stderr, os.Stderr
+		if err := up.Run(); err != nil {
+			return 1, fmt.Errorf("failed to start the test cluster (cluster/up.sh): %w", err)
+		}
+		fmt.Fprintf(os.Stderr, "itest: cluster up in %.1fs\n", time.Since(t0).Seconds())
+		defer func() {
+			down := exec.Command(repo("cluster", "down.sh"), state)
+			down.Stdout, down.Stderr = os.Stderr, os.Stderr
+			down.Run()
+		}()
+	}
+	if cluster, err = readEnv(filepath.Join(state, "env")); err != nil {
+		return 1, fmt.Errorf("failed to read the cluster addresses: %w", err)
+	}
+	return m.Run(), nil
+}
+
+func readEnv(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), "="); ok {
+			out[k] = v
+		}
+	}
+	return out, sc.Err()
+}
+
+// target is one isolated Spot database on the cluster.
+type target struct {
+	db, huser, staging, ledger string
+}
+
+func newTarget(t *testing.T, name string) target {
+	return target{db: "spot_" + name, huser: "/user/itest/" + name, staging: "/user/itest/" + name + "-staging",
+		ledger: t.TempDir()}
+}
+
+// flags are the spotmigrate flags of this target.
+func (tg target) flags() []string {
+	return []string{"--impala", cluster["HS2"], "--dialect", "hive", "--hdfs", cluster["HDFS"], "--hdfs-user", "root",
+		"--db", tg.db, "--huser", tg.huser, "--staging-path", tg.staging, "--ledger-dir", tg.ledger}
+}
+
+// engine opens the target the way spotmigrate does.
+func (tg target) engine(t *testing.T) (*load.Remote, load.DB) {
+	t.Helper()
+	host, port, _ := strings.Cut(cluster["HS2"], ":")
+	e, err := load.NewRemote(load.RemoteOptions{Dialect: dialect.Hive{}, Host: host, Port: port, DB: tg.db,
+		HUser: tg.huser, StagingPath: tg.staging, HDFS: load.HDFSOptions{Address: cluster["HDFS"], User: "root"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := e.Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e, db
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// spot runs the binary in dir.
+func spot(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errb.String()}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		r.code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// sample copies the bundled sample tree into a temporary folder.
+func sample(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(filepath.Join(dir, "spot-oa"), os.DirFS(repo("testdata", "sample", "spot-oa"))); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// treeHash hashes the paths and contents of every file under dir.
+func treeHash(t *testing.T, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		fmt.Fprintln(h, rel)
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = io.Copy(h, f)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
