@@ -17,7 +17,7 @@ func (Hive) Name() string { return "hive" }
 // CreateStaging implements Dialect: Hive discovers partition folders with
 // MSCK REPAIR TABLE.
 func (d Hive) CreateStaging(db string, t *catalog.Table, location string) []string {
-	return []string{createExternal(d, db, t, location, false),
+	return []string{dropTable(d, db, t), createExternal(d, db, t, location, false),
 		"MSCK REPAIR TABLE " + d.Ident(db) + "." + d.Ident(t.Name)}
 }
 

@@ -52,7 +52,7 @@ func createExternal(d Dialect, db string, t *catalog.Table, location string, ifN
 // CreateStaging implements Dialect: an external table over the uploaded
 // files, whose partition folders Impala discovers with RECOVER PARTITIONS.
 func (d Impala) CreateStaging(db string, t *catalog.Table, location string) []string {
-	return []string{createExternal(d, db, t, location, false),
+	return []string{dropTable(d, db, t), createExternal(d, db, t, location, false),
 		"ALTER TABLE " + d.Ident(db) + "." + d.Ident(t.Name) + " RECOVER PARTITIONS"}
 }
 
@@ -60,6 +60,12 @@ func (d Impala) CreateStaging(db string, t *catalog.Table, location string) []st
 // table replaces exactly the partitions present in staging.
 func (d Impala) LoadTable(db, staging string, t *catalog.Table) []string {
 	return []string{insertOverwrite(d, db, staging, t)}
+}
+
+// dropTable drops a staging table left by an interrupted run (external:
+// its files stay).
+func dropTable(d Dialect, db string, t *catalog.Table) string {
+	return "DROP TABLE IF EXISTS " + d.Ident(db) + "." + d.Ident(t.Name)
 }
 
 func insertOverwrite(d Dialect, db, staging string, t *catalog.Table) string {

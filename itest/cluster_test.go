@@ -74,7 +74,7 @@ func TestMigrateSampleOnCluster(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("migrate: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "Target statements per table: 5 to 5") {
+	if !strings.Contains(r.stderr, "Target statements per table: 6 to 6") {
 		t.Errorf("statements per table not flat:\n%s", r.stderr)
 	}
 	rep, want := readReport(t, report), expected(t)

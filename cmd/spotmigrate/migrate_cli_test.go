@@ -276,11 +276,19 @@ func TestMigrateLocked(t *testing.T) {
 	}
 }
 
-// TestCompatForm checks the six positional arguments of the original script.
+// TestCompatForm checks the six positional arguments of the original
+// script: they map onto migrate with the Impala target, whose plan (the SQL
+// Impala would receive, which cannot run here) is a golden file.
 func TestCompatForm(t *testing.T) {
 	dir := sampleCopy(t)
-	r := spot(t, dir, nil, "flow,dns,proxy", "spot-oa/", "spot_migration", "/user/spotuser/spot_migration/", "migrated", "node01")
-	want := "spotmigrate: --impala: the Impala/HDFS target is not available in this build yet; use the embedded target (--target FILE.duckdb)\n"
+	r := spot(t, dir, nil, "--dry-run", "--staging-dir", "stage", "flow", "spot-oa/", "spot_migration",
+		"/user/spotuser/spot_migration/", "migrated", "node01")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	golden.Check(t, repoPath("testdata", "golden", "compat-impala.dry-run"), []byte(strings.ReplaceAll(r.stdout, dir, "<dir>")))
+	r = spot(t, dir, nil, "flow", "spot-oa/", "spot_migration", "relative/path", "migrated", "node01")
+	want := "spotmigrate: failed to configure staging: \"relative/path\" is not an absolute HDFS folder below /\n"
 	if r.code != 2 || r.stderr != want {
 		t.Errorf("exit %d, stderr %q; want 2, %q", r.code, r.stderr, want)
 	}

@@ -1,6 +1,7 @@
 CREATE DATABASE IF NOT EXISTS `spot`;
 CREATE DATABASE IF NOT EXISTS `spot_migration` LOCATION '/user/spotuser/spot_migration';
 CREATE EXTERNAL TABLE IF NOT EXISTS `spot`.`flow_scores` (`tstart` STRING, `srcip` STRING, `dstip` STRING, `sport` INT, `dport` INT, `proto` STRING, `ipkt` INT, `ibyt` INT, `opkt` INT, `obyt` INT, `ml_score` FLOAT, `rank` INT, `srcip_internal` INT, `dstip_internal` INT, `src_geoloc` STRING, `dst_geoloc` STRING, `src_domain` STRING, `dst_domain` STRING, `src_rep` STRING, `dst_rep` STRING) PARTITIONED BY (`y` SMALLINT, `m` TINYINT, `d` TINYINT) STORED AS PARQUET LOCATION '/user/spot/flow/hive/oa/suspicious';
+DROP TABLE IF EXISTS `spot_migration`.`flow_scores`;
 CREATE EXTERNAL TABLE `spot_migration`.`flow_scores` (`tstart` STRING, `srcip` STRING, `dstip` STRING, `sport` INT, `dport` INT, `proto` STRING, `ipkt` INT, `ibyt` INT, `opkt` INT, `obyt` INT, `ml_score` FLOAT, `rank` INT, `srcip_internal` INT, `dstip_internal` INT, `src_geoloc` STRING, `dst_geoloc` STRING, `src_domain` STRING, `dst_domain` STRING, `src_rep` STRING, `dst_rep` STRING) PARTITIONED BY (`y` SMALLINT, `m` TINYINT, `d` TINYINT) STORED AS PARQUET LOCATION 'hdfs://nn:8020/user/spotuser/spot_migration/flow_scores';
 ALTER TABLE `spot_migration`.`flow_scores` RECOVER PARTITIONS;
 INSERT OVERWRITE TABLE `spot`.`flow_scores` PARTITION (y, m, d) SELECT `tstart`, `srcip`, `dstip`, `sport`, `dport`, `proto`, `ipkt`, `ibyt`, `opkt`, `obyt`, `ml_score`, `rank`, `srcip_internal`, `dstip_internal`, `src_geoloc`, `dst_geoloc`, `src_domain`, `dst_domain`, `src_rep`, `dst_rep`, `y`, `m`, `d` FROM `spot_migration`.`flow_scores`;
@@ -9,6 +10,7 @@ COMPUTE STATS `spot`.`flow_scores`;
 SELECT y, m, d, count(*) FROM `spot`.`flow_scores` GROUP BY y, m, d;
 SELECT y, m, d, `tstart`, `srcip`, `dstip`, `sport`, `dport`, `proto`, `ipkt`, `ibyt`, `opkt`, `obyt`, `ml_score`, `rank`, `srcip_internal`, `dstip_internal`, `src_geoloc`, `dst_geoloc`, `src_domain`, `dst_domain`, `src_rep`, `dst_rep` FROM `spot`.`flow_scores`;
 CREATE EXTERNAL TABLE IF NOT EXISTS `spot`.`proxy_timeline` (`p_threat` STRING, `tstart` STRING, `tend` STRING, `duration` BIGINT, `clientip` STRING, `respcode` STRING, `respcodename` STRING) PARTITIONED BY (`y` SMALLINT, `m` TINYINT, `d` TINYINT) STORED AS PARQUET LOCATION '/user/spot/proxy/hive/oa/timeline';
+DROP TABLE IF EXISTS `spot_migration`.`proxy_timeline`;
 CREATE EXTERNAL TABLE `spot_migration`.`proxy_timeline` (`p_threat` STRING, `tstart` STRING, `tend` STRING, `duration` BIGINT, `clientip` STRING, `respcode` STRING, `respcodename` STRING) PARTITIONED BY (`y` SMALLINT, `m` TINYINT, `d` TINYINT) STORED AS PARQUET LOCATION 'hdfs://nn:8020/user/spotuser/spot_migration/proxy_timeline';
 ALTER TABLE `spot_migration`.`proxy_timeline` RECOVER PARTITIONS;
 INSERT OVERWRITE TABLE `spot`.`proxy_timeline` PARTITION (y, m, d) SELECT `p_threat`, `tstart`, `tend`, `duration`, `clientip`, `respcode`, `respcodename`, `y`, `m`, `d` FROM `spot_migration`.`proxy_timeline`;
