@@ -443,6 +443,10 @@ func (mg *migration) archiveMeta() (map[string][]byte, error) {
 	return map[string][]byte{"manifest.json": man, "reconcile.json": []byte(rec.String())}, nil
 }
 
+// ErrTreeChanged is returned when the tree no longer matches the preflight
+// manifest given with --manifest.
+var ErrTreeChanged = errors.New("the tree changed since the manifest was written (validate again)")
+
 // checkPreflight refuses when the tree no longer matches a preflight manifest.
 func checkPreflight(path string, m *validate.Manifest) error {
 	if path == "" {
@@ -459,15 +463,15 @@ func checkPreflight(path string, m *validate.Manifest) error {
 	for _, f := range m.Files {
 		sum, ok := want[f.Path]
 		if !ok {
-			return fmt.Errorf("failed to match manifest %s: %s is new since it was written (validate again)", path, f.Path)
+			return fmt.Errorf("failed to match manifest %s: %s is new: %w", path, f.Path, ErrTreeChanged)
 		}
 		if sum != f.SHA256 {
-			return fmt.Errorf("failed to match manifest %s: %s changed since it was written (validate again)", path, f.Path)
+			return fmt.Errorf("failed to match manifest %s: %s changed: %w", path, f.Path, ErrTreeChanged)
 		}
 		delete(want, f.Path)
 	}
 	for p := range want {
-		return fmt.Errorf("failed to match manifest %s: %s is gone since it was written (validate again)", path, p)
+		return fmt.Errorf("failed to match manifest %s: %s is gone: %w", path, p, ErrTreeChanged)
 	}
 	return nil
 }

@@ -117,6 +117,9 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 		if errors.Is(err, load.ErrLocked) {
 			return withCode(exitLocked, err)
 		}
+		if errors.Is(err, load.ErrTreeChanged) {
+			return withCode(exitUsage, err)
+		}
 		return classify(err)
 	}
 	if o.dryRun {

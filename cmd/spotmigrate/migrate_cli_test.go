@@ -325,3 +325,39 @@ func TestReconcileTampered(t *testing.T) {
 		golden.Check(t, repoPath("testdata", "golden", "reconcile-tampered."+f), []byte(r.stdout))
 	}
 }
+
+// TestMigrateManifestMismatch checks that a preflight manifest binds the
+// migration: a file changed since the manifest was written stops the run.
+func TestMigrateManifestMismatch(t *testing.T) {
+	dir := sampleCopy(t)
+	man := filepath.Join(dir, "preflight.json")
+	if r := spot(t, dir, nil, "validate", "--oa-path", "spot-oa", "--format", "json", "--output", man); r.code != 0 {
+		t.Fatalf("validate: exit %d: %s", r.code, r.stderr)
+	}
+	f := filepath.Join(dir, "spot-oa", "data", "flow", "20160708", "threats.csv")
+	b, _ := os.ReadFile(f)
+	os.WriteFile(f, append(b, []byte("10.0.0.9|Added later|After the preflight.\n")...), 0o644)
+	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb", "--manifest", man)
+	want := "spotmigrate: failed to match manifest " + man + ": flow/20160708/threats.csv changed: the tree changed since the manifest was written (validate again)\n"
+	if r.code != 2 || r.stderr != want {
+		t.Errorf("exit %d, stderr %q; want 2, %q", r.code, r.stderr, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "spot.duckdb")); err == nil {
+		t.Errorf("the target was created despite the mismatch")
+	}
+}
+
+// TestSpotConfDefaults checks that spot.conf supplies the database, HDFS
+// base and Impala daemon of the plan.
+func TestSpotConfDefaults(t *testing.T) {
+	dir := sampleCopy(t)
+	conf := filepath.Join(dir, "spot.conf")
+	os.WriteFile(conf, []byte("DBNAME='spot_prod'\nHUSER='/user/spotprod'\nIMPALA_DEM=node04\nIMPALA_PORT=21051\n"), 0o644)
+	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--pipelines", "flow", "--spot-conf", conf, "--dry-run")
+	for _, want := range []string{"Plan for impala://node04:21051", "CREATE DATABASE IF NOT EXISTS `spot_prod`;",
+		"LOCATION '/user/spotprod/flow/hive/oa/suspicious'"} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("exit %d: plan lacks %q:\n%.600s", r.code, want, r.stdout)
+		}
+	}
+}
