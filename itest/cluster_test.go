@@ -3,13 +3,13 @@
 package itest
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"spotmigrate/internal/testkit"
 	"strings"
 	"testing"
 	"time"
@@ -30,25 +30,7 @@ func hdfsClient(t *testing.T) *hdfs.Client {
 	return c
 }
 
-// expected reads the hand-checked rows per partition of the sample tree.
-func expected(t *testing.T) map[string]int64 {
-	t.Helper()
-	f, err := os.Open(repo("testdata", "sample", "expected_counts.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	out := map[string]int64{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var tb string
-		var y, m, d int
-		var n int64
-		fmt.Sscanf(sc.Text(), "%s %d %d %d %d", &tb, &y, &m, &d, &n)
-		out[fmt.Sprintf("%s/y=%d/m=%d/d=%d", tb, y, m, d)] = n
-	}
-	return out
-}
+func expected(t *testing.T) map[string]int64 { return testkit.ExpectedCounts(t) }
 
 func readReport(t *testing.T, path string) *reconcile.Report {
 	t.Helper()

@@ -4,18 +4,12 @@ package itest
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
+	"spotmigrate/internal/testkit"
 	"strings"
 	"testing"
 	"time"
@@ -30,10 +24,7 @@ var (
 	state   string            // the cluster's state folder
 )
 
-func repo(parts ...string) string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(append([]string{filepath.Dir(file), ".."}, parts...)...)
-}
+var repo = testkit.Repo
 
 func TestMain(m *testing.M) {
 	code, err := setUp(m)
@@ -135,20 +126,8 @@ type result struct {
 // spot runs the binary in dir.
 func spot(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String()}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		r.code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	r := testkit.Run(t, bin, dir, env, args...)
+	return result{code: r.Code, stdout: r.Stdout, stderr: r.Stderr}
 }
 
 // sample copies the bundled sample tree into a temporary folder.
@@ -161,26 +140,4 @@ func sample(t *testing.T) string {
 	return dir
 }
 
-// treeHash hashes the paths and contents of every file under dir.
-func treeHash(t *testing.T, dir string) string {
-	t.Helper()
-	h := sha256.New()
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		fmt.Fprintln(h, rel)
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		_, err = io.Copy(h, f)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
+func treeHash(t *testing.T, dir string) string { return testkit.TreeHash(t, dir) }

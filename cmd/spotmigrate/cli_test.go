@@ -1,18 +1,13 @@
 package main
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
+	"spotmigrate/internal/testkit"
 	"strings"
 	"testing"
 )
@@ -45,57 +40,13 @@ type result struct {
 // spot runs the binary with args in dir, with extra environment.
 func spot(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("failed to run spotmigrate: %v", err)
-	}
-	return result{code: code, stdout: out.String(), stderr: errb.String()}
+	r := testkit.Run(t, bin, dir, env, args...)
+	return result{code: r.Code, stdout: r.Stdout, stderr: r.Stderr}
 }
 
-// repoPath returns a path from the repository root.
-func repoPath(parts ...string) string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(append([]string{filepath.Dir(file), "..", ".."}, parts...)...)
-}
+var repoPath = testkit.Repo
 
-// treeHash hashes every path, link target and file content under dir.
-func treeHash(t *testing.T, dir string) string {
-	t.Helper()
-	h := sha256.New()
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		fmt.Fprintf(h, "%s %v\n", rel, d.Type())
-		switch {
-		case d.Type()&fs.ModeSymlink != 0:
-			target, _ := os.Readlink(p)
-			fmt.Fprintln(h, target)
-		case d.Type().IsRegular():
-			f, err := os.Open(p)
-			if err != nil {
-				return err
-			}
-			io.Copy(h, f)
-			f.Close()
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
+func treeHash(t *testing.T, dir string) string { return testkit.TreeHash(t, dir) }
 
 // copyTree copies a folder, keeping symbolic links as links.
 func copyTree(t *testing.T, src, dst string) {

@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
+	"spotmigrate/internal/testkit"
 	"strings"
 	"syscall"
 	"testing"
@@ -26,23 +25,7 @@ func sampleCopy(t *testing.T) string {
 	return dir
 }
 
-// expectedCounts reads testdata/sample/expected_counts.tsv (hand-checked).
-func expectedCounts(t *testing.T) map[string]int64 {
-	t.Helper()
-	f, err := os.Open(repoPath("testdata", "sample", "expected_counts.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	out := map[string]int64{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		p := strings.Split(sc.Text(), "\t")
-		n, _ := strconv.ParseInt(p[4], 10, 64)
-		out[fmt.Sprintf("%s/y=%s/m=%s/d=%s", p[0], p[1], p[2], p[3])] = n
-	}
-	return out
-}
+func expectedCounts(t *testing.T) map[string]int64 { return testkit.ExpectedCounts(t) }
 
 // openTarget opens a target database file read-only.
 func openTarget(t *testing.T, path string) *sql.DB {

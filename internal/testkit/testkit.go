@@ -1,0 +1,107 @@
+// Package testkit holds what the CLI tests and the integration tests share:
+// running the spotmigrate binary, hashing a tree, and the hand-checked
+// counts of the sample tree.
+package testkit
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// Repo returns a path from the repository root.
+func Repo(parts ...string) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(append([]string{filepath.Dir(file), "..", ".."}, parts...)...)
+}
+
+// Result is one run of a binary.
+type Result struct {
+	Code           int
+	Stdout, Stderr string
+}
+
+// Run runs bin with args in dir, with extra environment.
+func Run(t testing.TB, bin, dir string, env []string, args ...string) Result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := Result{Stdout: out.String(), Stderr: errb.String()}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		r.Code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("failed to run %s: %v", bin, err)
+	}
+	return r
+}
+
+// TreeHash hashes every path, link target and file content under dir.
+func TreeHash(t testing.TB, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		fmt.Fprintf(h, "%s %v\n", rel, d.Type())
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			target, _ := os.Readlink(p)
+			fmt.Fprintln(h, target)
+		case d.Type().IsRegular():
+			f, err := os.Open(p)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if _, err := io.Copy(h, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// ExpectedCounts reads testdata/sample/expected_counts.tsv: rows per
+// partition, keyed table/y=Y/m=M/d=D.
+func ExpectedCounts(t testing.TB) map[string]int64 {
+	t.Helper()
+	f, err := os.Open(Repo("testdata", "sample", "expected_counts.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]int64{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		p := strings.Split(sc.Text(), "\t")
+		n, err := strconv.ParseInt(p[4], 10, 64)
+		if err != nil {
+			t.Fatalf("bad line %q in expected_counts.tsv", sc.Text())
+		}
+		out[fmt.Sprintf("%s/y=%s/m=%s/d=%s", p[0], p[1], p[2], p[3])] = n
+	}
+	return out
+}
