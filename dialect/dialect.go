@@ -30,8 +30,6 @@ type Dialect interface {
 	// ComputeStats gathers table statistics, or returns "" if unsupported.
 	ComputeStats(db string, t *catalog.Table) string
 	DropDatabase(db string) string
-	// CountRows returns y, m, d, rows for every partition of t.
-	CountRows(db string, t *catalog.Table) string
 	// SelectRows returns y, m, d and the columns of t, for checksums.
 	SelectRows(db string, t *catalog.Table) string
 	// Checksums returns y, m, d, rows, checksum per partition of t computed

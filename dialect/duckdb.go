@@ -71,11 +71,6 @@ func (d DuckDB) DropDatabase(db string) string {
 	return "DROP SCHEMA IF EXISTS " + d.schema(db) + " CASCADE"
 }
 
-// CountRows implements Dialect.
-func (d DuckDB) CountRows(db string, t *catalog.Table) string {
-	return "SELECT y, m, d, count(*) FROM " + d.schema(db) + "." + d.Ident(t.Name) + " GROUP BY y, m, d"
-}
-
 // SelectRows implements Dialect.
 func (d DuckDB) SelectRows(db string, t *catalog.Table) string {
 	return "SELECT y, m, d, " + names(d, t, false) + " FROM " + d.schema(db) + "." + d.Ident(t.Name)

@@ -88,11 +88,6 @@ func (d Impala) DropDatabase(db string) string {
 	return "DROP DATABASE IF EXISTS " + d.Ident(db) + " CASCADE"
 }
 
-// CountRows implements Dialect.
-func (d Impala) CountRows(db string, t *catalog.Table) string {
-	return "SELECT y, m, d, count(*) FROM " + d.Ident(db) + "." + d.Ident(t.Name) + " GROUP BY y, m, d"
-}
-
 // SelectRows implements Dialect.
 func (d Impala) SelectRows(db string, t *catalog.Table) string {
 	return "SELECT y, m, d, " + names(d, t, false) + " FROM " + d.Ident(db) + "." + d.Ident(t.Name)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
 	"time"
 )
@@ -112,5 +111,3 @@ type unitKey struct {
 	rows     int64
 	checksum string
 }
-
-func ledgerDir(path string) string { return filepath.Dir(path) }
