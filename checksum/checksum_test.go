@@ -67,6 +67,28 @@ func TestGoEqualsDuckDB(t *testing.T) {
 	}
 }
 
+// TestTextEscapes holds the SQL and Go texts equal on rows with several
+// text columns, where only some values need escaping.
+func TestTextEscapes(t *testing.T) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	two := []catalog.Column{{Name: "a", Type: catalog.String}, {Name: "b", Type: catalog.String}, {Name: "i", Type: catalog.Int}}
+	for _, r := range [][]any{{nil, `a\b`, nil}, {"x\ty", nil, int32(1)}, {"", `\N`, int32(2)}, {"plain", "t\tb", nil}, {nil, nil, nil}} {
+		want, _ := Text(two, r)
+		var txt string
+		q := `SELECT ` + DuckDBRowText("t", two) + ` FROM (SELECT ?::VARCHAR AS a, ?::VARCHAR AS b, ?::INTEGER AS i) t`
+		if err := db.QueryRow(q, r...).Scan(&txt); err != nil {
+			t.Fatal(err)
+		}
+		if txt != want {
+			t.Errorf("canonical text: DuckDB %q, Go %q", txt, want)
+		}
+	}
+}
+
 // TestDetects checks that a changed value, a dropped row and a duplicated
 // row all change the checksum, and that row order does not.
 func TestDetects(t *testing.T) {

@@ -201,17 +201,35 @@ type mapStats struct {
 }
 
 // pass reads one batch for all the mappings of its source (a source that
-// feeds no table is still read with its types, so its bad rows show).
+// feeds no table is still read with its types, so its bad rows show). The
+// batch is read first without recording rejects, which costs less; only a
+// batch that holds a bad row is read again, recording them.
 func (w *Work) pass(ctx context.Context, b group, maps []*catalog.Mapping) ([]passRow, []rawReject, error) {
-	rel := sourceRel(b.src, b.layout, 1, strict)
+	out, err := w.passRows(ctx, b, maps, clean)
+	if err == nil {
+		return out, nil, nil
+	}
+	if ctx.Err() != nil {
+		return nil, nil, err
+	}
+	if out, err = w.passRows(ctx, b, maps, strict); err != nil {
+		return nil, nil, err
+	}
+	rejects, err := w.takeRejects(ctx)
+	return out, rejects, err
+}
+
+func (w *Work) passRows(ctx context.Context, b group, maps []*catalog.Mapping, mode readMode) ([]passRow, error) {
+	rel := sourceRel(b.src, b.layout, 1, mode)
 	q := "SELECT file_id, NULL, NULL, NULL, count(*) FROM " + rel + " s GROUP BY file_id"
 	if len(maps) > 0 {
 		q = passSQL(maps, rel)
 	}
 	rows, err := w.Conn.QueryContext(ctx, q, b.paths())
 	if err != nil {
-		return nil, nil, fmt.Errorf("failed to read %d %s file(s) starting with %s: %w", len(b.files), b.src.Name, b.files[0].Path, err)
+		return nil, fmt.Errorf("failed to read %d %s file(s) starting with %s: %w", len(b.files), b.src.Name, b.files[0].Path, err)
 	}
+	defer rows.Close()
 	var out []passRow
 	for rows.Next() {
 		r := passRow{maps: make([]mapStats, len(maps))}
@@ -224,17 +242,14 @@ func (w *Work) pass(ctx context.Context, b group, maps []*catalog.Mapping) ([]pa
 			}
 		}
 		if err := rows.Scan(dest...); err != nil {
-			rows.Close()
-			return nil, nil, fmt.Errorf("failed to read %s: %w", b.src.Name, err)
+			return nil, fmt.Errorf("failed to read %s: %w", b.src.Name, err)
 		}
 		out = append(out, r)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("failed to read %d %s file(s) starting with %s: %w", len(b.files), b.src.Name, b.files[0].Path, err)
+		return nil, fmt.Errorf("failed to read %d %s file(s) starting with %s: %w", len(b.files), b.src.Name, b.files[0].Path, err)
 	}
-	rejects, err := w.takeRejects(ctx)
-	return out, rejects, err
+	return out, nil
 }
 
 // fillRelation adds the rows of one batch to a relation.

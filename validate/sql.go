@@ -14,6 +14,7 @@ type readMode int
 const (
 	strict  readMode = iota // keep bad rows out and record them (store_rejects)
 	lenient                 // keep bad rows out silently (they were recorded before)
+	clean                   // fail on the first bad row (cheaper than store_rejects)
 )
 
 // ReadCSVSQL returns the strictly typed read_csv call for files of one
@@ -30,9 +31,10 @@ func ReadCSVSQL(s *catalog.Source, l *catalog.Layout, param int, mode readMode) 
 		"dateformat = " + quoteLit(catalog.DateFormat),
 		"filename = true", "nullstr = " + quoteLit(s.NullMarker),
 	}
-	if mode == strict {
+	switch mode {
+	case strict:
 		opts = append(opts, "store_rejects = true", "rejects_table = 'rej_errors'", "rejects_scan = 'rej_scans'")
-	} else {
+	case lenient:
 		opts = append(opts, "ignore_errors = true")
 	}
 	if s.Quoted {

@@ -215,7 +215,6 @@ func (r *run) passes(ctx context.Context) ([]Partition, error) {
 	for _, g := range r.w.groups {
 		maps := catalog.MappingsOf(g.src.Name)
 		t0 := time.Now()
-		defer trace("  "+g.src.Name+" "+g.layout.Name, t0)
 		for _, b := range g.batches() {
 			if err := r.pass(ctx, b, maps, parts); err != nil {
 				return nil, err
@@ -226,6 +225,7 @@ func (r *run) passes(ctx context.Context) ([]Partition, error) {
 			}
 			r.opt.Progress.Advance(len(b.files), n)
 		}
+		trace("  "+g.src.Name+" "+g.layout.Name, t0)
 	}
 	return partitionList(parts)
 }

@@ -28,6 +28,7 @@ func main() {
 	days := flag.Int("days", 7, "day folders per pipeline")
 	bin := flag.String("bin", "bin/spotmigrate", "the spotmigrate binary")
 	plain := flag.String("plain", "", "internal: run the plain read of this tree and exit")
+	withMigrate := flag.Bool("migrate", true, "measure migrate too")
 	flag.Parse()
 	if *plain != "" {
 		n, err := validate.PlainRead(context.Background(), validate.Options{OAPath: *plain,
@@ -39,13 +40,13 @@ func main() {
 		fmt.Printf("rows %d\n", n)
 		return
 	}
-	if err := run(*dir, *size, *days, *bin); err != nil {
+	if err := run(*dir, *size, *days, *bin, *withMigrate); err != nil {
 		fmt.Fprintf(os.Stderr, "spotbench: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, size string, days int, bin string) error {
+func run(dir, size string, days int, bin string, withMigrate bool) error {
 	bytesWanted, err := oagen.ParseSize(size)
 	if err != nil {
 		return err
@@ -76,25 +77,33 @@ func run(dir, size string, days int, bin string) error {
 	if err != nil {
 		return err
 	}
-	target := filepath.Join(dir, "bench.duckdb")
-	for _, p := range []string{target, target + ".wal", target + ".ledger.json", target + ".manifest.json"} {
-		os.Remove(p)
+	runs := []named{{"plain typed read_csv (baseline)", plain}, {"spotmigrate validate", val}}
+	var mig measurement
+	if withMigrate {
+		target := filepath.Join(dir, "bench.duckdb")
+		for _, p := range []string{target, target + ".wal", target + ".ledger.json", target + ".manifest.json"} {
+			os.Remove(p)
+		}
+		if mig, err = measure(bin, "migrate", "--oa-path", oa, "--target", target, "--no-archive"); err != nil {
+			return err
+		}
+		runs = append(runs, named{"spotmigrate migrate (embedded)", mig})
 	}
-	mig, err := measure(bin, "migrate", "--oa-path", oa, "--target", target, "--no-archive")
-	if err != nil {
-		return err
-	}
-	stmts := regexp.MustCompile(`Target statements per table: .*`).FindString(mig.stderr)
 	fmt.Printf("\n%-34s %9s %9s %10s\n", "run", "seconds", "MB/s", "peak RSS")
-	for _, r := range []struct {
-		name string
-		m    measurement
-	}{{"plain typed read_csv (baseline)", plain}, {"spotmigrate validate", val}, {"spotmigrate migrate (embedded)", mig}} {
+	for _, r := range runs {
 		fmt.Printf("%-34s %9.1f %9.1f %7.0f MiB\n", r.name, r.m.wall.Seconds(), mib(total)/r.m.wall.Seconds(), float64(r.m.maxRSS)/1024)
 	}
-	fmt.Printf("\nvalidate / plain throughput: %.2fx\nmigrate  / plain time:       %.2fx\n%s\n",
-		plain.wall.Seconds()/val.wall.Seconds(), mig.wall.Seconds()/plain.wall.Seconds(), stmts)
+	fmt.Printf("\nvalidate / plain throughput: %.2fx\n", plain.wall.Seconds()/val.wall.Seconds())
+	if withMigrate {
+		stmts := regexp.MustCompile(`Target statements per table: .*`).FindString(mig.stderr)
+		fmt.Printf("migrate  / plain time:       %.2fx\n%s\n", mig.wall.Seconds()/plain.wall.Seconds(), stmts)
+	}
 	return nil
+}
+
+type named struct {
+	name string
+	m    measurement
 }
 
 type measurement struct {
