@@ -53,11 +53,11 @@ func TestMigrateSampleOnCluster(t *testing.T) {
 	report := filepath.Join(dir, "reconcile.json")
 	r := spot(t, dir, nil, append([]string{"migrate", "--oa-path", "spot-oa", "--staging-db", "spot_a_stg",
 		"--format", "json", "--output", report}, tg.flags()...)...)
-	if r.code != 0 {
-		t.Fatalf("migrate: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	if r.Code != 0 {
+		t.Fatalf("migrate: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
-	if !strings.Contains(r.stderr, "Target statements per table: 6 to 6") {
-		t.Errorf("statements per table not flat:\n%s", r.stderr)
+	if !strings.Contains(r.Stderr, "Target statements per table: 6 to 6") {
+		t.Errorf("statements per table not flat:\n%s", r.Stderr)
 	}
 	rep, want := readReport(t, report), expected(t)
 	if len(rep.Units) != len(want) || !rep.OK() {
@@ -89,8 +89,8 @@ func TestMigrateSampleOnCluster(t *testing.T) {
 
 	again := spot(t, dir, nil, append([]string{"migrate", "--oa-path", "spot-oa", "--staging-db", "spot_a_stg",
 		"--format", "json", "--output", report}, tg.flags()...)...)
-	if again.code != 0 || !strings.Contains(again.stderr, "Loaded 0 table(s); 20 table(s) already matched") {
-		t.Fatalf("second run: exit %d\n%s", again.code, again.stderr)
+	if again.Code != 0 || !strings.Contains(again.Stderr, "Loaded 0 table(s); 20 table(s) already matched") {
+		t.Fatalf("second run: exit %d\n%s", again.Code, again.Stderr)
 	}
 	for _, u := range readReport(t, report).Units {
 		if k := u.Table + "/" + u.Partition(); u.ActualRows != want[k] {
@@ -158,11 +158,11 @@ func TestEngineStoppedMidMigration(t *testing.T) {
 		t.Fatalf("the failed run changed the source tree:\n%s", errb.String())
 	}
 	r := spot(t, dir, nil, args...)
-	if r.code != 0 || !strings.Contains(r.stdout, "OK: all 52 partition(s) match the manifest") {
-		t.Fatalf("re-run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	if r.Code != 0 || !strings.Contains(r.Stdout, "OK: all 52 partition(s) match the manifest") {
+		t.Fatalf("re-run: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
-	if !strings.Contains(r.stderr, "Resumed an interrupted run") || !strings.Contains(r.stderr, "Archived proxy to ") {
-		t.Errorf("re-run did not resume and archive:\n%s", r.stderr)
+	if !strings.Contains(r.Stderr, "Resumed an interrupted run") || !strings.Contains(r.Stderr, "Archived proxy to ") {
+		t.Errorf("re-run did not resume and archive:\n%s", r.Stderr)
 	}
 }
 
@@ -187,14 +187,14 @@ func insertCopy(t *testing.T, tg target, table, where string, y, m, d int) {
 func TestTamperOnCluster(t *testing.T) {
 	dir, tg := sample(t), newTarget(t, "c")
 	base := append([]string{"--pipelines", "flow", "--staging-db", "spot_c_stg"}, tg.flags()...)
-	if r := spot(t, dir, nil, append([]string{"migrate", "--oa-path", "spot-oa", "--no-archive"}, base...)...); r.code != 0 {
-		t.Fatalf("migrate: exit %d\n%s", r.code, r.stderr)
+	if r := spot(t, dir, nil, append([]string{"migrate", "--oa-path", "spot-oa", "--no-archive"}, base...)...); r.Code != 0 {
+		t.Fatalf("migrate: exit %d\n%s", r.Code, r.Stderr)
 	}
 	insertCopy(t, tg, "flow_edge", "y = 2016 AND m = 7 AND d = 9", 2016, 7, 9)
 	rec := spot(t, dir, nil, append([]string{"reconcile"}, tg.flags()...)...)
-	if rec.code != 4 || !strings.Contains(rec.stdout, "flow_edge") || !strings.Contains(rec.stdout, "y=2016/m=7/d=9") ||
-		!strings.Contains(rec.stdout, "ROWS DIFFER") {
-		t.Fatalf("reconcile of a tampered engine: exit %d\n%s%s", rec.code, rec.stdout, rec.stderr)
+	if rec.Code != 4 || !strings.Contains(rec.Stdout, "flow_edge") || !strings.Contains(rec.Stdout, "y=2016/m=7/d=9") ||
+		!strings.Contains(rec.Stdout, "ROWS DIFFER") {
+		t.Fatalf("reconcile of a tampered engine: exit %d\n%s%s", rec.Code, rec.Stdout, rec.Stderr)
 	}
 
 	marker := filepath.Join(t.TempDir(), "failpoint")
@@ -230,16 +230,16 @@ func TestHostileValuesOnCluster(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(day, "threats.csv"), []byte(threats.String()), 0o644)
 	r := spot(t, dir, nil, append([]string{"migrate", "--oa-path", "spot-oa", "--pipelines", "dns", "--staging-db", "spot_d_stg"}, tg.flags()...)...)
-	if r.code != 0 || !strings.Contains(r.stdout, "OK: all 2 partition(s) match the manifest") {
-		t.Fatalf("migrate: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	if r.Code != 0 || !strings.Contains(r.Stdout, "OK: all 2 partition(s) match the manifest") {
+		t.Fatalf("migrate: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
 		t.Errorf("a value was executed by a shell")
 	}
 	// the engine holds the values read back (same checksum) and its tables are all there
 	rec := spot(t, dir, nil, append([]string{"reconcile", "--format", "json"}, tg.flags()...)...)
-	if rec.code != 0 || !strings.Contains(rec.stdout, `"table": "dns_threat_dendro"`) {
-		t.Errorf("reconcile: exit %d\n%s", rec.code, rec.stdout)
+	if rec.Code != 0 || !strings.Contains(rec.Stdout, `"table": "dns_threat_dendro"`) {
+		t.Errorf("reconcile: exit %d\n%s", rec.Code, rec.Stdout)
 	}
 }
 
@@ -249,7 +249,7 @@ func TestCompatFormOnCluster(t *testing.T) {
 	dir, tg := sample(t), newTarget(t, "e")
 	r := spot(t, dir, nil, "--dialect", "hive", "--hdfs", cluster["HDFS"], "--hdfs-user", "root", "--huser", tg.huser,
 		"--ledger-dir", tg.ledger, "proxy", "spot-oa/", "spot_e_stg", tg.staging+"/", tg.db, cluster["HS2"])
-	if r.code != 0 || !strings.Contains(r.stdout, "OK: all 12 partition(s) match the manifest") {
-		t.Fatalf("compatibility form: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	if r.Code != 0 || !strings.Contains(r.Stdout, "OK: all 12 partition(s) match the manifest") {
+		t.Fatalf("compatibility form: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
 }

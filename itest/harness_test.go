@@ -118,16 +118,10 @@ func (tg target) engine(t *testing.T) (*load.Remote, load.DB) {
 	return e, db
 }
 
-type result struct {
-	code           int
-	stdout, stderr string
-}
-
 // spot runs the binary in dir.
-func spot(t *testing.T, dir string, env []string, args ...string) result {
+func spot(t *testing.T, dir string, env []string, args ...string) testkit.Result {
 	t.Helper()
-	r := testkit.Run(t, bin, dir, env, args...)
-	return result{code: r.Code, stdout: r.Stdout, stderr: r.Stderr}
+	return testkit.Run(t, bin, dir, env, args...)
 }
 
 // sample copies the bundled sample tree into a temporary folder.

@@ -31,17 +31,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// result is one run of the binary.
-type result struct {
-	code           int
-	stdout, stderr string
-}
-
 // spot runs the binary with args in dir, with extra environment.
-func spot(t *testing.T, dir string, env []string, args ...string) result {
+func spot(t *testing.T, dir string, env []string, args ...string) testkit.Result {
 	t.Helper()
-	r := testkit.Run(t, bin, dir, env, args...)
-	return result{code: r.Code, stdout: r.Stdout, stderr: r.Stderr}
+	return testkit.Run(t, bin, dir, env, args...)
 }
 
 var repoPath = testkit.Repo

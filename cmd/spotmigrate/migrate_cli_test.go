@@ -117,11 +117,11 @@ func TestMigrateSample(t *testing.T) {
 	data := filepath.Join(dir, "spot-oa", "data")
 	flowHash := treeHash(t, filepath.Join(data, "flow"))
 	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb")
-	if r.code != 0 {
-		t.Fatalf("migrate: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	if r.Code != 0 {
+		t.Fatalf("migrate: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
-	if !strings.Contains(r.stdout, "OK: all 52 partition(s) match the manifest") {
-		t.Errorf("reconcile report lacks the verdict:\n%s", r.stdout)
+	if !strings.Contains(r.Stdout, "OK: all 52 partition(s) match the manifest") {
+		t.Errorf("reconcile report lacks the verdict:\n%s", r.Stdout)
 	}
 	target := filepath.Join(dir, "out", "spot.duckdb")
 	checkCounts(t, target)
@@ -144,19 +144,19 @@ func TestMigrateSample(t *testing.T) {
 	}
 
 	again := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb")
-	if again.code != 0 || !strings.Contains(again.stderr, "Loaded 0 table(s); 20 table(s) already matched") {
-		t.Fatalf("second run: exit %d\n%s", again.code, again.stderr)
+	if again.Code != 0 || !strings.Contains(again.Stderr, "Loaded 0 table(s); 20 table(s) already matched") {
+		t.Fatalf("second run: exit %d\n%s", again.Code, again.Stderr)
 	}
 	checkCounts(t, target)
 
 	rec := spot(t, dir, nil, "reconcile", "--target", "out/spot.duckdb")
-	if rec.code != 0 {
-		t.Errorf("reconcile after migrate: exit %d\n%s%s", rec.code, rec.stdout, rec.stderr)
+	if rec.Code != 0 {
+		t.Errorf("reconcile after migrate: exit %d\n%s%s", rec.Code, rec.Stdout, rec.Stderr)
 	}
 
 	res := spot(t, dir, nil, "restore", "--oa-path", "spot-oa", "--pipelines", "flow")
-	if res.code != 0 {
-		t.Fatalf("restore: exit %d: %s", res.code, res.stderr)
+	if res.Code != 0 {
+		t.Fatalf("restore: exit %d: %s", res.Code, res.Stderr)
 	}
 	if got := treeHash(t, filepath.Join(data, "flow")); got != flowHash {
 		t.Errorf("restored flow folder differs from the original")
@@ -173,15 +173,15 @@ func TestMigrateCrash(t *testing.T) {
 			data := filepath.Join(dir, "spot-oa", "data")
 			before := treeHash(t, filepath.Join(data, "proxy"))
 			r := spot(t, dir, []string{"SPOTMIGRATE_FAILPOINT=" + fp + ":crash"}, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb")
-			if r.code != 97 {
-				t.Fatalf("crashed run: exit %d, want 97\n%s", r.code, r.stderr)
+			if r.Code != 97 {
+				t.Fatalf("crashed run: exit %d, want 97\n%s", r.Code, r.Stderr)
 			}
 			if got := treeHash(t, filepath.Join(data, "proxy")); got != before {
 				t.Fatalf("the crashed run changed the proxy source folder")
 			}
 			r = spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb")
-			if r.code != 0 {
-				t.Fatalf("re-run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+			if r.Code != 0 {
+				t.Fatalf("re-run: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 			}
 			checkCounts(t, filepath.Join(dir, "out", "spot.duckdb"))
 			if _, err := os.Stat(filepath.Join(data, "backup", "proxy.2", "proxy_scores.tsv")); err == nil {
@@ -200,24 +200,24 @@ func TestMigrateRejects(t *testing.T) {
 	dir := t.TempDir()
 	copyTree(t, repoPath("testdata", "corpus", "wrong-columns", "spot-oa"), filepath.Join(dir, "spot-oa"))
 	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb")
-	if r.code != 3 {
-		t.Fatalf("exit %d, want 3\n%s", r.code, r.stderr)
+	if r.Code != 3 {
+		t.Fatalf("exit %d, want 3\n%s", r.Code, r.Stderr)
 	}
 	for _, want := range []string{
 		"Not archived flow: 2 rejected row(s) or file error(s), more than --max-rejects 0.",
 		"  flow/20160708/flow_scores.csv:3:20: expected 21 columns, found 20",
 		"  flow/20160708/flow_scores.csv:4:8: expected 21 columns, found 22",
 	} {
-		if !strings.Contains(r.stderr, want+"\n") {
-			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		if !strings.Contains(r.Stderr, want+"\n") {
+			t.Errorf("stderr lacks %q:\n%s", want, r.Stderr)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "spot-oa", "data", "flow", "20160708", "flow_scores.csv")); err != nil {
 		t.Fatalf("source moved despite rejects: %v", err)
 	}
 	r = spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb", "--max-rejects", "2")
-	if r.code != 0 || !strings.Contains(r.stderr, "Archived flow to ") {
-		t.Fatalf("with --max-rejects 2: exit %d\n%s", r.code, r.stderr)
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Archived flow to ") {
+		t.Fatalf("with --max-rejects 2: exit %d\n%s", r.Code, r.Stderr)
 	}
 }
 
@@ -227,8 +227,8 @@ func TestMigrateDryRun(t *testing.T) {
 	before := treeHash(t, filepath.Join(dir, "spot-oa"))
 	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb", "--dry-run",
 		"--staging-dir", "stage", "--pipelines", "proxy")
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	if r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
 	}
 	if treeHash(t, filepath.Join(dir, "spot-oa")) != before {
 		t.Errorf("dry run changed the tree")
@@ -236,7 +236,7 @@ func TestMigrateDryRun(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "out", "spot.duckdb")); err == nil {
 		t.Errorf("dry run created the target")
 	}
-	got := strings.ReplaceAll(r.stdout, dir, "<dir>")
+	got := strings.ReplaceAll(r.Stdout, dir, "<dir>")
 	golden.Check(t, repoPath("testdata", "golden", "migrate.dry-run"), []byte(got))
 }
 
@@ -254,8 +254,8 @@ func TestMigrateLocked(t *testing.T) {
 	}
 	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb")
 	want := "spotmigrate: failed to lock target duckdb:out/spot.duckdb: locked by another spotmigrate run (wait for it to finish)\n"
-	if r.code != 5 || r.stderr != want {
-		t.Errorf("exit %d, stderr %q; want 5, %q", r.code, r.stderr, want)
+	if r.Code != 5 || r.Stderr != want {
+		t.Errorf("exit %d, stderr %q; want 5, %q", r.Code, r.Stderr, want)
 	}
 }
 
@@ -266,14 +266,14 @@ func TestCompatForm(t *testing.T) {
 	dir := sampleCopy(t)
 	r := spot(t, dir, nil, "--dry-run", "--staging-dir", "stage", "flow", "spot-oa/", "spot_migration",
 		"/user/spotuser/spot_migration/", "migrated", "node01")
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	if r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
 	}
-	golden.Check(t, repoPath("testdata", "golden", "compat-impala.dry-run"), []byte(strings.ReplaceAll(r.stdout, dir, "<dir>")))
+	golden.Check(t, repoPath("testdata", "golden", "compat-impala.dry-run"), []byte(strings.ReplaceAll(r.Stdout, dir, "<dir>")))
 	r = spot(t, dir, nil, "flow", "spot-oa/", "spot_migration", "relative/path", "migrated", "node01")
 	want := "spotmigrate: failed to configure staging: \"relative/path\" is not an absolute HDFS folder below /\n"
-	if r.code != 2 || r.stderr != want {
-		t.Errorf("exit %d, stderr %q; want 2, %q", r.code, r.stderr, want)
+	if r.Code != 2 || r.Stderr != want {
+		t.Errorf("exit %d, stderr %q; want 2, %q", r.Code, r.Stderr, want)
 	}
 }
 
@@ -283,8 +283,8 @@ func TestCompatForm(t *testing.T) {
 func TestReconcileTampered(t *testing.T) {
 	dir := sampleCopy(t)
 	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb", "--no-archive", "--pipelines", "proxy")
-	if r.code != 0 {
-		t.Fatalf("migrate: exit %d\n%s", r.code, r.stderr)
+	if r.Code != 0 {
+		t.Fatalf("migrate: exit %d\n%s", r.Code, r.Stderr)
 	}
 	db, err := sql.Open("duckdb", filepath.Join(dir, "out", "spot.duckdb"))
 	if err != nil {
@@ -302,10 +302,10 @@ func TestReconcileTampered(t *testing.T) {
 	db.Close()
 	for _, f := range []string{"table", "json", "markdown", "junit"} {
 		r := spot(t, dir, nil, "reconcile", "--target", "out/spot.duckdb", "--format", f)
-		if r.code != 4 {
-			t.Fatalf("%s: exit %d, want 4\n%s", f, r.code, r.stderr)
+		if r.Code != 4 {
+			t.Fatalf("%s: exit %d, want 4\n%s", f, r.Code, r.Stderr)
 		}
-		golden.Check(t, repoPath("testdata", "golden", "reconcile-tampered."+f), []byte(r.stdout))
+		golden.Check(t, repoPath("testdata", "golden", "reconcile-tampered."+f), []byte(r.Stdout))
 	}
 }
 
@@ -314,16 +314,16 @@ func TestReconcileTampered(t *testing.T) {
 func TestMigrateManifestMismatch(t *testing.T) {
 	dir := sampleCopy(t)
 	man := filepath.Join(dir, "preflight.json")
-	if r := spot(t, dir, nil, "validate", "--oa-path", "spot-oa", "--format", "json", "--output", man); r.code != 0 {
-		t.Fatalf("validate: exit %d: %s", r.code, r.stderr)
+	if r := spot(t, dir, nil, "validate", "--oa-path", "spot-oa", "--format", "json", "--output", man); r.Code != 0 {
+		t.Fatalf("validate: exit %d: %s", r.Code, r.Stderr)
 	}
 	f := filepath.Join(dir, "spot-oa", "data", "flow", "20160708", "threats.csv")
 	b, _ := os.ReadFile(f)
 	os.WriteFile(f, append(b, []byte("10.0.0.9|Added later|After the preflight.\n")...), 0o644)
 	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb", "--manifest", man)
 	want := "spotmigrate: failed to match manifest " + man + ": flow/20160708/threats.csv changed: the tree changed since the manifest was written (validate again)\n"
-	if r.code != 2 || r.stderr != want {
-		t.Errorf("exit %d, stderr %q; want 2, %q", r.code, r.stderr, want)
+	if r.Code != 2 || r.Stderr != want {
+		t.Errorf("exit %d, stderr %q; want 2, %q", r.Code, r.Stderr, want)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out", "spot.duckdb")); err == nil {
 		t.Errorf("the target was created despite the mismatch")
@@ -339,8 +339,8 @@ func TestSpotConfDefaults(t *testing.T) {
 	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--pipelines", "flow", "--spot-conf", conf, "--dry-run")
 	for _, want := range []string{"Plan for impala://node04:21051", "CREATE DATABASE IF NOT EXISTS `spot_prod`;",
 		"LOCATION '/user/spotprod/flow/hive/oa/suspicious'"} {
-		if r.code != 0 || !strings.Contains(r.stdout, want) {
-			t.Errorf("exit %d: plan lacks %q:\n%.600s", r.code, want, r.stdout)
+		if r.Code != 0 || !strings.Contains(r.Stdout, want) {
+			t.Errorf("exit %d: plan lacks %q:\n%.600s", r.Code, want, r.Stdout)
 		}
 	}
 }

@@ -32,7 +32,7 @@ func TestValidateCorpus(t *testing.T) {
 				t.Errorf("validate modified the OA tree")
 			}
 			root, _ := filepath.Abs(filepath.Join(tree, "data"))
-			got := fmt.Sprintf("exit: %d\n%s--- stderr\n%s", r.code, r.stdout, r.stderr)
+			got := fmt.Sprintf("exit: %d\n%s--- stderr\n%s", r.Code, r.Stdout, r.Stderr)
 			got = strings.ReplaceAll(got, root, "<root>")
 			golden.Check(t, filepath.Join(dir, "want.txt"), []byte(got))
 		})
@@ -46,10 +46,10 @@ func TestValidateFormats(t *testing.T) {
 	for _, f := range []string{"table", "json", "markdown", "junit"} {
 		t.Run(f, func(t *testing.T) {
 			r := spot(t, dir, nil, "validate", "--oa-path", "spot-oa", "--format", f)
-			if r.code != 0 {
-				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			if r.Code != 0 {
+				t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 			}
-			got := strings.ReplaceAll(r.stdout, root, "<root>")
+			got := strings.ReplaceAll(r.Stdout, root, "<root>")
 			golden.Check(t, repoPath("testdata", "golden", "validate."+f), []byte(got))
 		})
 	}
@@ -59,11 +59,11 @@ func TestValidateFormats(t *testing.T) {
 func TestValidateOutputFile(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "manifest.json")
 	r := spot(t, repoPath("testdata", "sample"), nil, "validate", "--oa-path", "spot-oa", "--format", "json", "--output", out)
-	if r.code != 0 || r.stdout != "" {
-		t.Fatalf("exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
+	if r.Code != 0 || r.Stdout != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %s", r.Code, r.Stdout, r.Stderr)
 	}
-	if !strings.HasPrefix(r.stderr, "OK: ") {
-		t.Errorf("stderr = %q, want the verdict", r.stderr)
+	if !strings.HasPrefix(r.Stderr, "OK: ") {
+		t.Errorf("stderr = %q, want the verdict", r.Stderr)
 	}
 	m, err := validate.ReadManifest(out)
 	if err != nil {
@@ -98,8 +98,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"migrate", "--oa-path", ".", "--db", "spot;drop"}, "spotmigrate: invalid --db \"spot;drop\": use letters, digits and underscores, starting with a letter or underscore\n"},
 	} {
 		r := spot(t, repoPath("testdata", "sample"), nil, tc.args...)
-		if r.code != 2 || r.stderr != tc.msg {
-			t.Errorf("%v: exit %d, stderr %q; want exit 2, %q", tc.args, r.code, r.stderr, tc.msg)
+		if r.Code != 2 || r.Stderr != tc.msg {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2, %q", tc.args, r.Code, r.Stderr, tc.msg)
 		}
 	}
 }
@@ -108,8 +108,8 @@ func TestUsageErrors(t *testing.T) {
 func TestHelpListsExitCodes(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"validate", "-h"}, {"migrate", "-h"}, {"reconcile", "-h"}} {
 		r := spot(t, ".", nil, args...)
-		if r.code != 0 || !strings.Contains(r.stderr, "3  rejected rows or file errors were found") {
-			t.Errorf("%v: exit %d, help lacks the exit codes:\n%s", args, r.code, r.stderr)
+		if r.Code != 0 || !strings.Contains(r.Stderr, "3  rejected rows or file errors were found") {
+			t.Errorf("%v: exit %d, help lacks the exit codes:\n%s", args, r.Code, r.Stderr)
 		}
 	}
 }
