@@ -248,12 +248,6 @@ func duckDBMD5(text string) string {
 	return `CAST(md5_number(` + text + `) & 18446744073709551615::UHUGEINT AS UBIGINT)`
 }
 
-// DuckDBSum returns the DuckDB SQL aggregate of row hashes h over the rows
-// where cond holds, as checksum text.
-func DuckDBSum(h, cond string) string {
-	return `printf('%016x', CAST(coalesce(sum(` + h + `) FILTER (WHERE ` + cond + `), 0) % 18446744073709551616 AS UBIGINT))`
-}
-
 // DuckDBRowText returns a DuckDB SQL expression of the canonical text.
 func DuckDBRowText(alias string, cols []catalog.Column) string {
 	refs := make([]string, len(cols))

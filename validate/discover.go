@@ -30,6 +30,7 @@ type file struct {
 	y, m, d int
 	day     string // YYYY-MM-DD, empty for ingest summaries
 	fields  map[string]string
+	size    int64 // from the folder listing, for progress before inspection
 	// header is the header line as read (fields already split).
 	header []string
 }
@@ -164,6 +165,9 @@ func (t *tree) folder(pipe, rel string, scope catalog.Scope, y, m, d int) error 
 			continue
 		}
 		f.Path, f.abs = frel, filepath.Join(dir, e.Name())
+		if info, err := e.Info(); err == nil {
+			f.size = info.Size()
+		}
 		f.y, f.m, f.d = y, m, d
 		if scope == catalog.DayFolder {
 			f.day = fmt.Sprintf("%04d-%02d-%02d", y, m, d)

@@ -19,8 +19,14 @@
 //     and their checksum (package checksum).
 //   - Manifest: the versioned JSON report that migrate and reconcile read.
 //
-// The work database holds one table per source (src_<source>) with the
-// canonical typed columns of that source, a files table, and the IANA
-// registries; the landing rows of each mapping are a SELECT over them
-// (LandingSQL), used both for checksums and for writing staging files.
+// The work database holds a files table, the IANA registries and the
+// relations; the rows of the old files are never copied into it. Each batch
+// of files of one source layout is read by one streaming read_csv query
+// that types every column and, for every mapping of the source at once,
+// counts, checks, filters and checksums the rows (passSQL). A row finds its
+// file by its position in the batch (read_csv's file_index): the files of a
+// batch have consecutive ids. The landing rows of a mapping are a SELECT
+// over the same read (LandingSQL), which migrate writes as staging files.
+// While DuckDB reads one source, a background reader takes the header and
+// sha256 of the files of the next ones (inspect.go).
 package validate

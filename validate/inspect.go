@@ -9,6 +9,9 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
+
+	"spotmigrate/catalog"
 )
 
 // maxHeader bounds how much of a file is read to find its header line.
@@ -16,10 +19,11 @@ const maxHeader = 1 << 20
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
-// inspect reads f once: its header line, to detect the layout, and all of
-// it, for its sha256. Problems are recorded on f (Error, Unreadable). buf is
+// inspect reads f once: its header line, to detect the layout, and, when
+// full, all of it, for its size and sha256 (otherwise the size is taken from
+// the file system). Problems are recorded on f (Error, Unreadable). buf is
 // the caller's reusable read buffer.
-func inspect(f *file, buf []byte) {
+func inspect(f *file, buf []byte, full bool) {
 	fh, err := os.Open(f.abs)
 	if err != nil {
 		f.fail(true, fmt.Sprintf("cannot read file: %v", unwrapPath(err)))
@@ -28,14 +32,17 @@ func inspect(f *file, buf []byte) {
 	defer fh.Close()
 	h := sha256.New()
 	var header []byte
+	var read int64
 	for {
 		n, err := fh.Read(buf)
-		h.Write(buf[:n])
-		f.Bytes += int64(n)
-		if header == nil || (len(header) < maxHeader && !bytes.Contains(header, []byte{'\n'})) {
+		if full {
+			h.Write(buf[:n])
+		}
+		read += int64(n)
+		if !headerRead(header) {
 			header = append(header, buf[:n]...)
 		}
-		if errors.Is(err, io.EOF) {
+		if errors.Is(err, io.EOF) || !full && headerRead(header) {
 			break
 		}
 		if err != nil {
@@ -43,8 +50,91 @@ func inspect(f *file, buf []byte) {
 			return
 		}
 	}
-	f.SHA256 = hex.EncodeToString(h.Sum(nil))
+	f.Bytes = read
+	if full {
+		f.SHA256 = hex.EncodeToString(h.Sum(nil))
+	} else if st, err := fh.Stat(); err == nil {
+		f.Bytes = st.Size()
+	}
 	f.detect(header)
+}
+
+// headerRead is true once head holds the header line (or as much as is read
+// of a header).
+func headerRead(head []byte) bool {
+	return head != nil && (len(head) >= maxHeader || bytes.IndexByte(head, '\n') >= 0)
+}
+
+// inspector inspects files (header and sha256) in the background, in the
+// order given, so that DuckDB reads the files of the sources already
+// inspected meanwhile.
+type inspector struct {
+	pending map[*catalog.Source]*sync.WaitGroup
+	stop    chan struct{}
+	workers sync.WaitGroup
+}
+
+func startInspector(files []*file, workers int) *inspector {
+	in := &inspector{pending: map[*catalog.Source]*sync.WaitGroup{}, stop: make(chan struct{})}
+	for _, f := range files {
+		if in.pending[f.src] == nil {
+			in.pending[f.src] = &sync.WaitGroup{}
+		}
+		in.pending[f.src].Add(1)
+	}
+	ch := make(chan *file)
+	for range workers {
+		in.workers.Go(func() {
+			buf := make([]byte, 256<<10)
+			for f := range ch {
+				inspect(f, buf, true)
+				in.pending[f.src].Done()
+			}
+		})
+	}
+	in.workers.Go(func() {
+		defer close(ch)
+		for _, f := range files {
+			select {
+			case ch <- f:
+			case <-in.stop:
+				return
+			}
+		}
+	})
+	return in
+}
+
+// wait returns once every file of s is inspected.
+func (in *inspector) wait(s *catalog.Source) {
+	if wg := in.pending[s]; wg != nil {
+		wg.Wait()
+	}
+}
+
+// close stops the inspection and waits for the files being read.
+func (in *inspector) close() {
+	close(in.stop)
+	in.workers.Wait()
+}
+
+// inspectHeaders reads the header of every file (not its sha256).
+func inspectHeaders(files []*file) {
+	var wg sync.WaitGroup
+	ch := make(chan *file)
+	for range 4 {
+		wg.Go(func() {
+			buf := make([]byte, 64<<10)
+			for f := range ch {
+				inspect(f, buf, false)
+			}
+		})
+	}
+	for _, f := range files {
+		ch <- f
+	}
+	close(ch)
+	wg.Wait()
 }
 
 // detect finds the layout from the start of the file.

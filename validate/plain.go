@@ -22,7 +22,7 @@ func PlainRead(ctx context.Context, opt Options) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	inspectAll(t.files)
+	inspectHeaders(t.files)
 	var good []*file
 	for _, f := range t.files {
 		if f.Error == "" {
@@ -51,11 +51,11 @@ func PlainRead(ctx context.Context, opt Options) (int64, error) {
 	return total, nil
 }
 
-// plainCSV is ReadCSVSQL without rejects and file names, failing on the
+// plainCSV is ReadCSVSQL without rejects, failing on the
 // first bad row.
 func plainCSV(s *catalog.Source, l *catalog.Layout) string {
 	q := ReadCSVSQL(s, l, 1, strict)
-	for _, opt := range []string{", filename = true", ", store_rejects = true", ", rejects_table = 'rej_errors'", ", rejects_scan = 'rej_scans'"} {
+	for _, opt := range []string{", store_rejects = true", ", rejects_table = 'rej_errors'", ", rejects_scan = 'rej_scans'"} {
 		q = strings.Replace(q, opt, "", 1)
 	}
 	return q
@@ -64,7 +64,7 @@ func plainCSV(s *catalog.Source, l *catalog.Layout) string {
 // allBatches groups files and splits the groups into batches.
 func allBatches(files []*file) []group {
 	var out []group
-	for _, g := range groupFiles(files) {
+	for _, g := range groupFiles(files, 0) {
 		out = append(out, g.batches()...)
 	}
 	return out

@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -75,10 +75,11 @@ func (w *Work) registerFiles(ctx context.Context, files []*file) error {
 	return nil
 }
 
-var globChars = regexp.MustCompile(`[*?\[\]{}]`)
+// globChars are the characters read_csv expands in a path.
+const globChars = "*?[]{}"
 
 func (w *Work) readPath(f *file) (string, error) {
-	if !globChars.MatchString(f.abs) {
+	if !strings.ContainsAny(f.abs, globChars) {
 		return f.abs, nil
 	}
 	dir := filepath.Join(w.Dir, "links")
@@ -107,8 +108,11 @@ func (g group) paths() []string {
 	return out
 }
 
-// groupFiles groups files by source and layout, in catalog order.
-func groupFiles(files []*file) []group {
+// groupFiles groups files by source and layout, in catalog order, and
+// numbers them in that order from lastID+1: the files of a group, and of
+// each of its batches, have consecutive ids, so a read_csv row's
+// file_index gives its file (see sourceRel).
+func groupFiles(files []*file, lastID int) []group {
 	var out []group
 	for i := range catalog.Sources {
 		s := &catalog.Sources[i]
@@ -124,7 +128,25 @@ func groupFiles(files []*file) []group {
 			}
 		}
 	}
+	id := lastID
+	for _, g := range out {
+		for _, f := range g.files {
+			id++
+			f.id = id
+		}
+	}
 	return out
+}
+
+// firstID is the id of the group's first file; it panics unless the ids
+// are consecutive, which sourceRel relies on.
+func (g group) firstID() int {
+	for i, f := range g.files {
+		if f.id != g.files[0].id+i {
+			panic(fmt.Sprintf("file ids of %s are not consecutive", g.src.Name))
+		}
+	}
+	return g.files[0].id
 }
 
 // batches splits a group into bounded batches.
@@ -220,7 +242,7 @@ func (w *Work) pass(ctx context.Context, b group, maps []*catalog.Mapping) ([]pa
 }
 
 func (w *Work) passRows(ctx context.Context, b group, maps []*catalog.Mapping, mode readMode) ([]passRow, error) {
-	rel := sourceRel(b.src, b.layout, 1, mode)
+	rel := sourceRel(b, 1, mode)
 	q := "SELECT file_id, NULL, NULL, NULL, count(*) FROM " + rel + " s GROUP BY file_id"
 	if len(maps) > 0 {
 		q = passSQL(maps, rel)
@@ -254,7 +276,7 @@ func (w *Work) passRows(ctx context.Context, b group, maps []*catalog.Mapping, m
 
 // fillRelation adds the rows of one batch to a relation.
 func (w *Work) fillRelation(ctx context.Context, r *catalog.Relation, b group) error {
-	if _, err := w.Conn.ExecContext(ctx, relationSQL(r, sourceRel(b.src, b.layout, 1, lenient)), b.paths()); err != nil {
+	if _, err := w.Conn.ExecContext(ctx, relationSQL(r, sourceRel(b, 1, lenient)), b.paths()); err != nil {
 		return fmt.Errorf("failed to build %s from %s: %w", r.Name, b.src.Name, err)
 	}
 	return nil

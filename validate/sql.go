@@ -29,7 +29,7 @@ func ReadCSVSQL(s *catalog.Source, l *catalog.Layout, param int, mode readMode) 
 		"columns = {" + strings.Join(cols, ", ") + "}",
 		"timestampformat = " + quoteLit(catalog.TimestampFormat),
 		"dateformat = " + quoteLit(catalog.DateFormat),
-		"filename = true", "nullstr = " + quoteLit(s.NullMarker),
+		"nullstr = " + quoteLit(s.NullMarker),
 	}
 	switch mode {
 	case strict:
@@ -45,16 +45,19 @@ func ReadCSVSQL(s *catalog.Source, l *catalog.Layout, param int, mode readMode) 
 	return fmt.Sprintf("read_csv($%d, %s)", param, strings.Join(opts, ", "))
 }
 
-// sourceRel returns the rows of files of one source layout as a relation
-// with file_id and the source's canonical columns. Files written by Python
-// have no NULL marker: an empty field is NULL in a numeric column and an
-// empty string in a text column.
-func sourceRel(s *catalog.Source, l *catalog.Layout, param int, mode readMode) string {
+// sourceRel returns the rows of the files of g (bound as parameter
+// param) as a relation with file_id and the source's canonical columns.
+// A row's file is its position in the list (read_csv's file_index) from
+// the group's first id: cheaper than joining on the file name. Files
+// written by Python have no NULL marker: an empty field is NULL in a
+// numeric column and an empty string in a text column.
+func sourceRel(g group, param int, mode readMode) string {
+	s, l := g.src, g.layout
 	byName := map[string]catalog.Field{}
 	for _, f := range l.Fields {
 		byName[f.Name()] = f
 	}
-	sel := []string{"f.id AS file_id"}
+	sel := []string{fmt.Sprintf("CAST(r.file_index AS INTEGER) + %d AS file_id", g.firstID())}
 	for _, c := range s.Canonical() {
 		expr := "CAST(NULL AS " + string(c.Type) + ")"
 		if f, ok := byName[c.Name()]; ok {
@@ -65,8 +68,7 @@ func sourceRel(s *catalog.Source, l *catalog.Layout, param int, mode readMode) s
 		}
 		sel = append(sel, expr+" AS "+quoteIdent(c.Name()))
 	}
-	return "(SELECT " + strings.Join(sel, ", ") + " FROM " + ReadCSVSQL(s, l, param, mode) +
-		" r JOIN files f ON f.read_path = r.filename)"
+	return "(SELECT " + strings.Join(sel, ", ") + " FROM " + ReadCSVSQL(s, l, param, mode) + " r)"
 }
 
 // fromSQL is the FROM clause of a mapping over the source relation rel.
@@ -142,31 +144,43 @@ func LandingSQL(m *catalog.Mapping, rel string) string {
 // passSQL is the one query that reads a batch of a source for all its
 // mappings (which share joins and partition): per file and partition, the
 // rows read, and per mapping the landing rows and their checksum, the rows
-// its checks reject, and the rows each filter leaves out.
+// its checks reject, and the rows each filter leaves out. The innermost
+// level computes each value once; the middle level hashes the landing rows.
 func passSQL(maps []*catalog.Mapping, rel string) string {
 	p := partitionExprs(maps[0])
 	inner := []string{"s.file_id"}
 	for i, c := range catalog.PartitionColumns {
 		inner = append(inner, "CAST("+p[i]+" AS "+c.Type.DuckDB()+") AS "+c.Name)
 	}
+	middle := []string{"file_id", "y", "m", "d"}
 	outer := []string{"file_id", "y", "m", "d", "count(*)"}
 	for i, m := range maps {
 		t, exprs := targetExprs(m)
-		land := fmt.Sprintf("land_%d", i)
 		bad := fmt.Sprintf("bad_%d", i)
-		inner = append(inner,
-			badSQL(m)+" AS "+bad,
-			keepSQL(m)+" AND NOT "+badSQL(m)+" AS "+land,
-			fmt.Sprintf("%s AS h_%d", checksum.DuckDBHash(exprs, t.Columns), i))
-		outer = append(outer, "count(*) FILTER (WHERE "+land+")", checksum.DuckDBSum(fmt.Sprintf("h_%d", i), land),
-			"count(*) FILTER (WHERE "+bad+")")
+		land := fmt.Sprintf("NOT %s", bad)
+		inner = append(inner, badSQL(m)+" AS "+bad)
+		middle = append(middle, bad)
 		for j, f := range m.Filters {
-			inner = append(inner, fmt.Sprintf("NOT coalesce(%s, false) AS flt_%d_%d", f.Keep, i, j))
+			flt := fmt.Sprintf("flt_%d_%d", i, j)
+			inner = append(inner, fmt.Sprintf("NOT coalesce(%s, false) AS %s", f.Keep, flt))
+			middle = append(middle, flt)
+			land += " AND NOT " + flt
+		}
+		refs := make([]string, len(exprs))
+		for k, e := range exprs {
+			refs[k] = fmt.Sprintf("v_%d_%d", i, k)
+			inner = append(inner, e+" AS "+refs[k])
+		}
+		middle = append(middle, fmt.Sprintf("CASE WHEN %s THEN %s END AS h_%d", land, checksum.DuckDBHash(refs, t.Columns), i))
+		// h is NULL exactly on the rows that do not land
+		outer = append(outer, fmt.Sprintf("count(h_%d)", i), checksum.DuckDBAggregate(fmt.Sprintf("h_%d", i)),
+			"count(*) FILTER (WHERE "+bad+")")
+		for j := range m.Filters {
 			outer = append(outer, fmt.Sprintf("count(*) FILTER (WHERE flt_%d_%d AND NOT %s)", i, j, bad))
 		}
 	}
-	return "SELECT " + strings.Join(outer, ", ") + " FROM (SELECT " + strings.Join(inner, ", ") +
-		fromSQL(maps[0], rel) + ") t GROUP BY file_id, y, m, d"
+	return "SELECT " + strings.Join(outer, ", ") + " FROM (SELECT " + strings.Join(middle, ", ") +
+		" FROM (SELECT " + strings.Join(inner, ", ") + fromSQL(maps[0], rel) + ") t) h GROUP BY file_id, y, m, d"
 }
 
 // checkRejectsSQL returns rows (ordinal of the row in its file, index of

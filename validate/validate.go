@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"spotmigrate/catalog"
@@ -73,11 +72,12 @@ func RunWork(ctx context.Context, opt Options) (*Manifest, *Work, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	t0 := time.Now()
 	t, err := discover(root, opt.Pipelines)
 	if err != nil {
 		return nil, nil, err
 	}
-	inspectAll(t.files)
+	trace("discover", t0)
 	dir := opt.WorkDir
 	if dir == "" {
 		if dir, err = os.MkdirTemp("", "spotmigrate-work-"); err != nil {
@@ -88,7 +88,8 @@ func RunWork(ctx context.Context, opt Options) (*Manifest, *Work, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	r := &run{opt: opt, w: w, t: t, byRead: map[string]*file{}, byID: map[int]*file{}}
+	r := &run{opt: opt, w: w, t: t, byRead: map[string]*file{}, byID: map[int]*file{},
+		skipLines: map[int]map[int64]bool{}, filled: map[string]bool{}}
 	m, err := r.validate(ctx)
 	return m, w, err
 }
@@ -105,35 +106,17 @@ func checkPipelines(p []string) error {
 	return nil
 }
 
-// inspectAll reads every file (header and sha256), a few files at a time.
-func inspectAll(files []*file) {
-	var wg sync.WaitGroup
-	ch := make(chan *file)
-	for range 4 {
-		wg.Go(func() {
-			buf := make([]byte, 256<<10)
-			for f := range ch {
-				inspect(f, buf)
-			}
-		})
-	}
-	for i, f := range files {
-		f.id = i + 1
-		ch <- f
-	}
-	close(ch)
-	wg.Wait()
-}
-
 type run struct {
 	opt    Options
 	w      *Work
 	t      *tree
-	good   []*file
 	byRead map[string]*file
 	byID   map[int]*file
-	// typed holds, per file, the lines DuckDB rejected (and repeated headers).
+	lastID int
+	// skipLines holds, per file, the lines DuckDB rejected (and repeated headers).
 	skipLines map[int]map[int64]bool
+	// filled are the relations built so far.
+	filled map[string]bool
 }
 
 // trace prints phase durations when SPOTMIGRATE_TRACE is set.
@@ -143,38 +126,140 @@ func trace(what string, start time.Time) {
 	}
 }
 
+// inspectWorkers read files for their header and sha256 while DuckDB reads
+// the sources already inspected. One is enough to stay ahead of DuckDB;
+// more take CPU from it (measured: 3 workers cost 2 s on the 1 GB tree).
+const inspectWorkers = 1
+
+// validate reads the sources one after the other while the files of the
+// next ones are inspected (header and sha256) in the background.
 func (r *run) validate(ctx context.Context) (*Manifest, error) {
 	start := time.Now()
-	for _, f := range r.t.files {
-		r.byID[f.id] = f
-		if f.Error == "" {
-			r.good = append(r.good, f)
+	order := sourceOrder(r.t.files)
+	ins := startInspector(filesInOrder(r.t.files, order), inspectWorkers)
+	defer ins.close()
+	r.progressStart()
+	defer r.opt.Progress.Finish()
+	parts := map[partKey]*partAcc{}
+	for _, s := range order {
+		ins.wait(s)
+		groups, err := r.register(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		if err := r.relations(ctx); err != nil {
+			return nil, err
+		}
+		for _, g := range groups {
+			if err := r.passes(ctx, g, parts); err != nil {
+				return nil, err
+			}
 		}
 	}
-	if err := r.w.registerFiles(ctx, r.good); err != nil {
-		return nil, err
+	for _, f := range r.t.files {
+		if f.Error != "" {
+			r.lastID++
+			f.id = r.lastID
+		}
 	}
-	for _, f := range r.good {
-		r.byRead[f.abs] = f
-	}
-	trace("register files", start)
-	r.w.groups = groupFiles(r.good)
-	if err := r.relations(ctx); err != nil {
-		return nil, err
-	}
-	trace("relations", start)
-	parts, err := r.passes(ctx)
+	trace("passes", start)
+	list, err := partitionList(parts)
 	if err != nil {
 		return nil, err
 	}
-	trace("passes", start)
-	return r.manifest(parts), nil
+	return r.manifest(list), nil
 }
 
-// relations fills the relations from their sources, and removes duplicates.
+// sourceOrder is the order the sources are read in: catalog order, except
+// that the sources of relations come first, so that the relations exist
+// before the mappings that join them.
+func sourceOrder(files []*file) []*catalog.Source {
+	present := map[*catalog.Source]bool{}
+	for _, f := range files {
+		present[f.src] = true
+	}
+	var first, rest []*catalog.Source
+	for i := range catalog.Sources {
+		s := &catalog.Sources[i]
+		switch {
+		case !present[s]:
+		case feedsRelation(s.Name):
+			first = append(first, s)
+		default:
+			rest = append(rest, s)
+		}
+	}
+	return append(first, rest...)
+}
+
+func feedsRelation(source string) bool {
+	for _, rel := range catalog.Relations {
+		if slices.Contains(rel.Sources, source) {
+			return true
+		}
+	}
+	return false
+}
+
+// filesInOrder returns the files sorted by their source's place in order.
+func filesInOrder(files []*file, order []*catalog.Source) []*file {
+	rank := map[*catalog.Source]int{}
+	for i, s := range order {
+		rank[s] = i
+	}
+	out := slices.Clone(files)
+	slices.SortStableFunc(out, func(a, b *file) int { return rank[a.src] - rank[b.src] })
+	return out
+}
+
+// progressStart announces the files and bytes to read.
+func (r *run) progressStart() {
+	var total int64
+	for _, f := range r.t.files {
+		total += f.size
+	}
+	r.opt.Progress.Start(len(r.t.files), total)
+}
+
+// register numbers and registers the inspected files of source s and
+// returns them grouped by layout; files that cannot be read count as done.
+func (r *run) register(ctx context.Context, s *catalog.Source) ([]group, error) {
+	var good []*file
+	var bad int
+	var badBytes int64
+	for _, f := range r.t.files {
+		switch {
+		case f.src != s:
+		case f.Error == "":
+			good = append(good, f)
+		default:
+			bad++
+			badBytes += f.size
+		}
+	}
+	r.opt.Progress.Advance(bad, badBytes)
+	groups := groupFiles(good, r.lastID)
+	r.lastID += len(good)
+	if err := r.w.registerFiles(ctx, good); err != nil {
+		return nil, err
+	}
+	for _, f := range good {
+		r.byRead[f.abs] = f
+		r.byID[f.id] = f
+	}
+	r.w.groups = append(r.w.groups, groups...)
+	return groups, nil
+}
+
+// relations builds each relation once all its sources are registered, and
+// removes duplicates. A relation none of whose sources has a file is
+// built empty.
 func (r *run) relations(ctx context.Context) error {
 	for i := range catalog.Relations {
 		rel := &catalog.Relations[i]
+		if r.filled[rel.Name] || !r.registered(rel.Sources) {
+			continue
+		}
 		for _, g := range r.w.groups {
 			if !slices.Contains(rel.Sources, g.src.Name) {
 				continue
@@ -189,45 +274,50 @@ func (r *run) relations(ctx context.Context) error {
 		if _, err := r.w.Conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+name+" AS SELECT DISTINCT * FROM "+name); err != nil {
 			return fmt.Errorf("failed to build %s: %w", rel.Name, err)
 		}
+		r.filled[rel.Name] = true
 	}
 	return nil
 }
 
-// passes reads every batch once, for all the mappings of its source.
-func (r *run) passes(ctx context.Context) ([]Partition, error) {
-	var total int64
-	for _, f := range r.t.files {
-		total += f.Bytes
-	}
-	r.opt.Progress.Start(len(r.t.files), total)
-	defer r.opt.Progress.Finish()
-	var skipped int
-	var skippedBytes int64
-	for _, f := range r.t.files {
-		if f.Error != "" {
-			skipped++
-			skippedBytes += f.Bytes
-		}
-	}
-	r.opt.Progress.Advance(skipped, skippedBytes)
-	r.skipLines = map[int]map[int64]bool{}
-	parts := map[partKey]*partAcc{}
+// registered is true when every one of the sources that is read at all
+// has been registered.
+func (r *run) registered(sources []string) bool {
+	done := map[string]bool{}
 	for _, g := range r.w.groups {
-		maps := catalog.MappingsOf(g.src.Name)
-		t0 := time.Now()
-		for _, b := range g.batches() {
-			if err := r.pass(ctx, b, maps, parts); err != nil {
-				return nil, err
-			}
-			var n int64
-			for _, f := range b.files {
-				n += f.Bytes
-			}
-			r.opt.Progress.Advance(len(b.files), n)
-		}
-		trace("  "+g.src.Name+" "+g.layout.Name, t0)
+		done[g.src.Name] = true
 	}
-	return partitionList(parts)
+	for _, f := range r.t.files {
+		if slices.Contains(sources, f.Source) && f.Error == "" && !done[f.Source] {
+			return false
+		}
+	}
+	return true
+}
+
+// passes reads every batch of a group once, for all the mappings of its
+// source.
+func (r *run) passes(ctx context.Context, g group, parts map[partKey]*partAcc) error {
+	maps := catalog.MappingsOf(g.src.Name)
+	for _, m := range maps {
+		for _, rel := range catalog.Relations {
+			if strings.Contains(m.Join, " "+rel.Name+" ") && !r.filled[rel.Name] {
+				return fmt.Errorf("failed to read %s: relation %s is not built yet", g.src.Name, rel.Name)
+			}
+		}
+	}
+	t0 := time.Now()
+	for _, b := range g.batches() {
+		if err := r.pass(ctx, b, maps, parts); err != nil {
+			return err
+		}
+		var n int64
+		for _, f := range b.files {
+			n += f.size
+		}
+		r.opt.Progress.Advance(len(b.files), n)
+	}
+	trace("  "+g.src.Name+" "+g.layout.Name, t0)
+	return nil
 }
 
 // pass reads one batch and records its counts, rejects and checksums.
@@ -369,7 +459,7 @@ func (f *file) addReject(limit int, rj Reject) {
 func (r *run) checkRejects(ctx context.Context, b group, f *file, maps []*catalog.Mapping) error {
 	single := group{src: b.src, layout: b.layout, files: []*file{f}}
 	for _, q := range []string{"SET preserve_insertion_order = true",
-		"CREATE OR REPLACE TEMP TABLE one AS SELECT * FROM " + sourceRel(single.src, single.layout, 1, lenient)} {
+		"CREATE OR REPLACE TEMP TABLE one AS SELECT * FROM " + sourceRel(single, 1, lenient)} {
 		var args []any
 		if q != "SET preserve_insertion_order = true" {
 			args = []any{single.paths()}

@@ -143,7 +143,7 @@ func (w *Work) StageSQL(m *catalog.Mapping) (string, []any) {
 	for _, g := range w.groups {
 		if g.src.Name == m.Source {
 			args = append(args, g.paths())
-			rels = append(rels, "SELECT * FROM "+sourceRel(g.src, g.layout, len(args), lenient))
+			rels = append(rels, "SELECT * FROM "+sourceRel(g, len(args), lenient))
 		}
 	}
 	if len(rels) == 0 {

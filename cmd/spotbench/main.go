@@ -1,7 +1,9 @@
 // Command spotbench measures spotmigrate on a generated OA tree: validate
 // and migrate beside DuckDB's plain strict typed read_csv of the same files,
 // with wall time, throughput and peak RSS of each (each runs as its own
-// process). `make bench` runs it.
+// process). The plain read and validate run in alternation, several rounds,
+// and the medians are compared: timings on a shared machine drift by more
+// than the differences measured. `make bench` runs it.
 package main
 
 import (
@@ -14,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -29,6 +32,7 @@ func main() {
 	bin := flag.String("bin", "bin/spotmigrate", "the spotmigrate binary")
 	plain := flag.String("plain", "", "internal: run the plain read of this tree and exit")
 	withMigrate := flag.Bool("migrate", true, "measure migrate too")
+	rounds := flag.Int("rounds", 3, "alternating rounds of the plain read and validate")
 	flag.Parse()
 	if *plain != "" {
 		n, err := validate.PlainRead(context.Background(), validate.Options{OAPath: *plain,
@@ -40,13 +44,13 @@ func main() {
 		fmt.Printf("rows %d\n", n)
 		return
 	}
-	if err := run(*dir, *size, *days, *bin, *withMigrate); err != nil {
+	if err := run(*dir, *size, *days, *bin, *rounds, *withMigrate); err != nil {
 		fmt.Fprintf(os.Stderr, "spotbench: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, size string, days int, bin string, withMigrate bool) error {
+func run(dir, size string, days int, bin string, rounds int, withMigrate bool) error {
 	bytesWanted, err := oagen.ParseSize(size)
 	if err != nil {
 		return err
@@ -69,14 +73,20 @@ func run(dir, size string, days int, bin string, withMigrate bool) error {
 	if _, err := measure(self, "-plain", oa); err != nil {
 		return err
 	}
-	plain, err := measure(self, "-plain", oa)
-	if err != nil {
-		return err
+	var plains, vals []measurement
+	for i := range max(rounds, 1) {
+		p, err := measure(self, "-plain", oa)
+		if err != nil {
+			return err
+		}
+		v, err := measure(bin, "validate", "--oa-path", oa, "--format", "json", "--output", filepath.Join(dir, "manifest.json"))
+		if err != nil {
+			return err
+		}
+		fmt.Printf("round %d: plain %.1f s, validate %.1f s (%.2fx)\n", i+1, p.wall.Seconds(), v.wall.Seconds(), p.wall.Seconds()/v.wall.Seconds())
+		plains, vals = append(plains, p), append(vals, v)
 	}
-	val, err := measure(bin, "validate", "--oa-path", oa, "--format", "json", "--output", filepath.Join(dir, "manifest.json"))
-	if err != nil {
-		return err
-	}
+	plain, val := median(plains), median(vals)
 	runs := []named{{"plain typed read_csv (baseline)", plain}, {"spotmigrate validate", val}}
 	var mig measurement
 	if withMigrate {
@@ -93,7 +103,8 @@ func run(dir, size string, days int, bin string, withMigrate bool) error {
 	for _, r := range runs {
 		fmt.Printf("%-34s %9.1f %9.1f %7.0f MiB\n", r.name, r.m.wall.Seconds(), mib(total)/r.m.wall.Seconds(), float64(r.m.maxRSS)/1024)
 	}
-	fmt.Printf("\nvalidate / plain throughput: %.2fx\n", plain.wall.Seconds()/val.wall.Seconds())
+	fmt.Printf("\nvalidate / plain throughput: %.2fx (medians of %d rounds; peak RSS: the largest)\n",
+		plain.wall.Seconds()/val.wall.Seconds(), len(vals))
 	if withMigrate {
 		stmts := regexp.MustCompile(`Target statements per table: .*`).FindString(mig.stderr)
 		fmt.Printf("migrate  / plain time:       %.2fx\n%s\n", mig.wall.Seconds()/plain.wall.Seconds(), stmts)
@@ -127,6 +138,18 @@ func measure(name string, args ...string) (measurement, error) {
 		m.maxRSS = ru.Maxrss
 	}
 	return m, nil
+}
+
+// median returns the run of median wall time, with the largest peak RSS of
+// all the runs.
+func median(ms []measurement) measurement {
+	sorted := slices.Clone(ms)
+	slices.SortFunc(sorted, func(a, b measurement) int { return int(a.wall - b.wall) })
+	m := sorted[len(sorted)/2]
+	for _, x := range ms {
+		m.maxRSS = max(m.maxRSS, x.maxRSS)
+	}
+	return m
 }
 
 func treeSize(dir string) (int, int64, error) {
