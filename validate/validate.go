@@ -89,7 +89,7 @@ func RunWork(ctx context.Context, opt Options) (*Manifest, *Work, error) {
 		return nil, nil, err
 	}
 	r := &run{opt: opt, w: w, t: t, byRead: map[string]*file{}, byID: map[int]*file{},
-		skipLines: map[int]map[int64]bool{}, filled: map[string]bool{}}
+		skipLines: map[int]map[int64]bool{}, done: map[string]bool{}, filled: map[string]bool{}}
 	m, err := r.validate(ctx)
 	return m, w, err
 }
@@ -115,8 +115,8 @@ type run struct {
 	lastID int
 	// skipLines holds, per file, the lines DuckDB rejected (and repeated headers).
 	skipLines map[int]map[int64]bool
-	// filled are the relations built so far.
-	filled map[string]bool
+	// done are the sources registered so far; filled the relations built.
+	done, filled map[string]bool
 }
 
 // trace prints phase durations when SPOTMIGRATE_TRACE is set.
@@ -248,6 +248,7 @@ func (r *run) register(ctx context.Context, s *catalog.Source) ([]group, error) 
 		r.byID[f.id] = f
 	}
 	r.w.groups = append(r.w.groups, groups...)
+	r.done[s.Name] = true
 	return groups, nil
 }
 
@@ -279,15 +280,12 @@ func (r *run) relations(ctx context.Context) error {
 	return nil
 }
 
-// registered is true when every one of the sources that is read at all
-// has been registered.
+// registered is true when every one of the sources that has files has
+// been registered. It looks only at what discovery set, never at what the
+// background inspection is still writing.
 func (r *run) registered(sources []string) bool {
-	done := map[string]bool{}
-	for _, g := range r.w.groups {
-		done[g.src.Name] = true
-	}
 	for _, f := range r.t.files {
-		if slices.Contains(sources, f.Source) && f.Error == "" && !done[f.Source] {
+		if slices.Contains(sources, f.Source) && !r.done[f.Source] {
 			return false
 		}
 	}
