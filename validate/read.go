@@ -242,10 +242,10 @@ func (w *Work) pass(ctx context.Context, b group, maps []*catalog.Mapping) ([]pa
 }
 
 func (w *Work) passRows(ctx context.Context, b group, maps []*catalog.Mapping, mode readMode) ([]passRow, error) {
-	rel := sourceRel(b, 1, mode)
-	q := "SELECT file_id, NULL, NULL, NULL, count(*) FROM " + rel + " s GROUP BY file_id"
+	with, rel := passRel(b, mode)
+	q := with + "SELECT file_id, NULL, NULL, NULL, count(*) FROM " + rel + " s GROUP BY file_id"
 	if len(maps) > 0 {
-		q = passSQL(maps, rel)
+		q = with + passSQL(maps, rel)
 	}
 	rows, err := w.Conn.QueryContext(ctx, q, b.paths())
 	if err != nil {
@@ -272,6 +272,52 @@ func (w *Work) passRows(ctx context.Context, b group, maps []*catalog.Mapping, m
 		return nil, fmt.Errorf("failed to read %d %s file(s) starting with %s: %w", len(b.files), b.src.Name, b.files[0].Path, err)
 	}
 	return out, nil
+}
+
+// Materialised batches: a batch of files averaging under smallFiles bytes
+// is materialised before its pass (see passRel), in batches of at most
+// materialisedFiles files, which bounds the memory it takes (on the 1 GB
+// tree, 4000-file batches raised validate's peak RSS from 0.5 to 0.75 GiB;
+// 2000-file batches were as fast, at 0.55 GiB). A variable for tests.
+var (
+	smallFiles        int64 = 1 << 20
+	materialisedFiles       = 2000
+)
+
+func (g group) small() bool {
+	var n int64
+	for _, f := range g.files {
+		n += f.Bytes
+	}
+	return n < smallFiles*int64(len(g.files))
+}
+
+// passBatches splits a group into the batches of its passes.
+func (g group) passBatches() []group {
+	var out []group
+	for _, b := range g.batches() {
+		for b.small() && len(b.files) > materialisedFiles {
+			out = append(out, group{src: b.src, layout: b.layout, files: b.files[:materialisedFiles]})
+			b.files = b.files[materialisedFiles:]
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// passRel returns the source relation of a batch for its pass, and the WITH
+// clause that defines it, if any. read_csv hands over each file's rows as
+// their own chunk, and DuckDB's per-chunk cost of every expression then
+// dominates on small files (an edge file has ~70 rows): a batch of small
+// files is materialised first, which packs its rows into full chunks
+// (measured on the 1 GB tree: the edge files' passes 10–23 % faster,
+// validate 12 % faster in paired runs).
+func passRel(b group, mode readMode) (with, rel string) {
+	rel = sourceRel(b, 1, mode)
+	if !b.small() {
+		return "", rel
+	}
+	return "WITH batch_rows AS MATERIALIZED (SELECT * FROM " + rel + ") ", "batch_rows"
 }
 
 // fillRelation adds the rows of one batch to a relation.

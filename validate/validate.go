@@ -304,7 +304,7 @@ func (r *run) passes(ctx context.Context, g group, parts map[partKey]*partAcc) e
 		}
 	}
 	t0 := time.Now()
-	for _, b := range g.batches() {
+	for _, b := range g.passBatches() {
 		if err := r.pass(ctx, b, maps, parts); err != nil {
 			return err
 		}

@@ -103,10 +103,11 @@ func TestHostileFileNames(t *testing.T) {
 	}
 }
 
-// TestBatchingChangesNothing validates a generated tree in batches of 7
-// files and in the default batches: each row must count for its own file
-// (rows find their file by position in the batch) and the checksums must
-// not depend on how files are batched.
+// TestBatchingChangesNothing validates a generated tree in the default
+// batches (small files materialised first), in batches of 7 files, and
+// without materialising: each row must count for its own file (rows find
+// their file by position in the batch) and the checksums must not depend
+// on how files are read.
 func TestBatchingChangesNothing(t *testing.T) {
 	dir := t.TempDir()
 	if _, err := oagen.Generate(dir, oagen.Options{Size: 2 << 20, Days: 2, Seed: 3}); err != nil {
@@ -117,20 +118,26 @@ func TestBatchingChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	saved := batchFiles
-	batchFiles = 7
-	defer func() { batchFiles = saved }()
-	small, err := Run(context.Background(), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(whole.Files) < 100 || !whole.Clean() {
 		t.Fatalf("generated tree: %d files, clean=%v", len(whole.Files), whole.Clean())
 	}
-	if !reflect.DeepEqual(whole.Files, small.Files) {
-		t.Error("per-file figures differ between batch sizes")
-	}
-	if !reflect.DeepEqual(whole.Partitions, small.Partitions) {
-		t.Error("partitions differ between batch sizes")
+	for _, c := range []struct {
+		name             string
+		files, materFile int
+		small            int64
+	}{{"batches of 7", 7, 3, smallFiles}, {"not materialised", batchFiles, materialisedFiles, 0}} {
+		savedB, savedM, savedS := batchFiles, materialisedFiles, smallFiles
+		batchFiles, materialisedFiles, smallFiles = c.files, c.materFile, c.small
+		got, err := Run(context.Background(), opt)
+		batchFiles, materialisedFiles, smallFiles = savedB, savedM, savedS
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(whole.Files, got.Files) {
+			t.Errorf("%s: per-file figures differ", c.name)
+		}
+		if !reflect.DeepEqual(whole.Partitions, got.Partitions) {
+			t.Errorf("%s: partitions differ", c.name)
+		}
 	}
 }
