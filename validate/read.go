@@ -51,9 +51,9 @@ func (w *Work) registerFiles(ctx context.Context, files []*file) error {
 				return err
 			}
 			f.abs = readPath
-			row := []driver.Value{int32(f.id), readPath, f.Path, f.Source, int16(f.y), int8(f.m), int8(f.d), nil}
+			row := []driver.Value{int32(f.id), int16(f.y), int8(f.m), int8(f.d), nil}
 			if f.day != "" {
-				row[7] = time.Date(f.y, time.Month(f.m), f.d, 0, 0, 0, 0, time.UTC)
+				row[4] = time.Date(f.y, time.Month(f.m), f.d, 0, 0, 0, 0, time.UTC)
 			}
 			for _, n := range fields {
 				if v, ok := f.fields[n]; ok {

@@ -85,8 +85,7 @@ func schemaSQL() []string {
 		fcols = append(fcols, quoteIdent(n)+" VARCHAR")
 	}
 	out := []string{
-		`CREATE TABLE files (id INTEGER PRIMARY KEY, read_path VARCHAR, path VARCHAR, source VARCHAR,
-			y SMALLINT, m TINYINT, d TINYINT, day DATE, ` + strings.Join(fcols, ", ") + `)`,
+		`CREATE TABLE files (id INTEGER, y SMALLINT, m TINYINT, d TINYINT, day DATE, ` + strings.Join(fcols, ", ") + `)`,
 		`CREATE TABLE iana (kind VARCHAR, code VARCHAR, name VARCHAR, key VARCHAR, is_primary BOOLEAN)`,
 	}
 	for _, r := range catalog.Relations {
