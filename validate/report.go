@@ -14,7 +14,7 @@ import (
 func (m *Manifest) Write(w io.Writer, f report.Format) error {
 	switch f {
 	case report.JSON:
-		return report.WriteJSON(w, m)
+		return report.WriteJSONShallow(w, m, 2)
 	case report.JUnit:
 		return m.junit().Write(w)
 	case report.Markdown:
