@@ -74,7 +74,9 @@ type inspector struct {
 	workers sync.WaitGroup
 }
 
-func startInspector(files []*file, workers int) *inspector {
+// full says whether files are read whole, for their sha256, or only to
+// their header.
+func startInspector(files []*file, workers int, full bool) *inspector {
 	in := &inspector{pending: map[*catalog.Source]*sync.WaitGroup{}, stop: make(chan struct{})}
 	for _, f := range files {
 		if in.pending[f.src] == nil {
@@ -87,7 +89,7 @@ func startInspector(files []*file, workers int) *inspector {
 		in.workers.Go(func() {
 			buf := make([]byte, 256<<10)
 			for f := range ch {
-				inspect(f, buf, true)
+				inspect(f, buf, full)
 				in.pending[f.src].Done()
 			}
 		})
@@ -120,21 +122,11 @@ func (in *inspector) close() {
 
 // inspectHeaders reads the header of every file (not its sha256).
 func inspectHeaders(files []*file) {
-	var wg sync.WaitGroup
-	ch := make(chan *file)
-	for range 4 {
-		wg.Go(func() {
-			buf := make([]byte, 64<<10)
-			for f := range ch {
-				inspect(f, buf, false)
-			}
-		})
+	in := startInspector(files, 4, false)
+	for s := range in.pending {
+		in.wait(s)
 	}
-	for _, f := range files {
-		ch <- f
-	}
-	close(ch)
-	wg.Wait()
+	in.close()
 }
 
 // detect finds the layout from the start of the file.

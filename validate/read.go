@@ -296,7 +296,8 @@ func (g group) small() bool {
 func (g group) passBatches() []group {
 	var out []group
 	for _, b := range g.batches() {
-		for b.small() && len(b.files) > materialisedFiles {
+		small := b.small()
+		for small && len(b.files) > materialisedFiles {
 			out = append(out, group{src: b.src, layout: b.layout, files: b.files[:materialisedFiles]})
 			b.files = b.files[materialisedFiles:]
 		}

@@ -89,7 +89,7 @@ func RunWork(ctx context.Context, opt Options) (*Manifest, *Work, error) {
 		return nil, nil, err
 	}
 	r := &run{opt: opt, w: w, t: t, byRead: map[string]*file{}, byID: map[int]*file{},
-		skipLines: map[int]map[int64]bool{}, done: map[string]bool{}, filled: map[string]bool{}}
+		skipLines: map[int]map[int64]bool{}, todo: map[string]bool{}, filled: map[string]bool{}}
 	m, err := r.validate(ctx)
 	return m, w, err
 }
@@ -115,8 +115,9 @@ type run struct {
 	lastID int
 	// skipLines holds, per file, the lines DuckDB rejected (and repeated headers).
 	skipLines map[int]map[int64]bool
-	// done are the sources registered so far; filled the relations built.
-	done, filled map[string]bool
+	// todo are the sources with files not registered yet; filled the
+	// relations built.
+	todo, filled map[string]bool
 }
 
 // trace prints phase durations when SPOTMIGRATE_TRACE is set.
@@ -135,15 +136,24 @@ const inspectWorkers = 1
 // next ones are inspected (header and sha256) in the background.
 func (r *run) validate(ctx context.Context) (*Manifest, error) {
 	start := time.Now()
-	order := sourceOrder(r.t.files)
-	ins := startInspector(filesInOrder(r.t.files, order), inspectWorkers)
+	bySource := map[*catalog.Source][]*file{}
+	for _, f := range r.t.files {
+		bySource[f.src] = append(bySource[f.src], f)
+	}
+	order := sourceOrder(bySource)
+	var inOrder []*file
+	for _, s := range order {
+		r.todo[s.Name] = true
+		inOrder = append(inOrder, bySource[s]...)
+	}
+	ins := startInspector(inOrder, inspectWorkers, true)
 	defer ins.close()
 	r.progressStart()
 	defer r.opt.Progress.Finish()
 	parts := map[partKey]*partAcc{}
 	for _, s := range order {
 		ins.wait(s)
-		groups, err := r.register(ctx, s)
+		groups, err := r.register(ctx, s, bySource[s])
 		if err != nil {
 			return nil, err
 		}
@@ -173,16 +183,12 @@ func (r *run) validate(ctx context.Context) (*Manifest, error) {
 // sourceOrder is the order the sources are read in: catalog order, except
 // that the sources of relations come first, so that the relations exist
 // before the mappings that join them.
-func sourceOrder(files []*file) []*catalog.Source {
-	present := map[*catalog.Source]bool{}
-	for _, f := range files {
-		present[f.src] = true
-	}
+func sourceOrder(bySource map[*catalog.Source][]*file) []*catalog.Source {
 	var first, rest []*catalog.Source
 	for i := range catalog.Sources {
 		s := &catalog.Sources[i]
 		switch {
-		case !present[s]:
+		case len(bySource[s]) == 0:
 		case feedsRelation(s.Name):
 			first = append(first, s)
 		default:
@@ -201,17 +207,6 @@ func feedsRelation(source string) bool {
 	return false
 }
 
-// filesInOrder returns the files sorted by their source's place in order.
-func filesInOrder(files []*file, order []*catalog.Source) []*file {
-	rank := map[*catalog.Source]int{}
-	for i, s := range order {
-		rank[s] = i
-	}
-	out := slices.Clone(files)
-	slices.SortStableFunc(out, func(a, b *file) int { return rank[a.src] - rank[b.src] })
-	return out
-}
-
 // progressStart announces the files and bytes to read.
 func (r *run) progressStart() {
 	var total int64
@@ -223,13 +218,12 @@ func (r *run) progressStart() {
 
 // register numbers and registers the inspected files of source s and
 // returns them grouped by layout; files that cannot be read count as done.
-func (r *run) register(ctx context.Context, s *catalog.Source) ([]group, error) {
+func (r *run) register(ctx context.Context, s *catalog.Source, files []*file) ([]group, error) {
 	var good []*file
 	var bad int
 	var badBytes int64
-	for _, f := range r.t.files {
+	for _, f := range files {
 		switch {
-		case f.src != s:
 		case f.Error == "":
 			good = append(good, f)
 		default:
@@ -248,7 +242,7 @@ func (r *run) register(ctx context.Context, s *catalog.Source) ([]group, error) 
 		r.byID[f.id] = f
 	}
 	r.w.groups = append(r.w.groups, groups...)
-	r.done[s.Name] = true
+	delete(r.todo, s.Name)
 	return groups, nil
 }
 
@@ -281,11 +275,10 @@ func (r *run) relations(ctx context.Context) error {
 }
 
 // registered is true when every one of the sources that has files has
-// been registered. It looks only at what discovery set, never at what the
-// background inspection is still writing.
+// been registered.
 func (r *run) registered(sources []string) bool {
-	for _, f := range r.t.files {
-		if slices.Contains(sources, f.Source) && !r.done[f.Source] {
+	for _, n := range sources {
+		if r.todo[n] {
 			return false
 		}
 	}
