@@ -176,10 +176,13 @@ func (s *Source) DetectLayout(header []string) (*Layout, error) {
 }
 
 // Filter is a row filter: rows where Keep is not true do not land, and are
-// counted under Rule.
+// counted under Rule. A Selective filter leaves out most rows (the "scored"
+// rules): validate then hashes only the rows it keeps; for the other
+// filters, hashing every row and summing the landing ones costs less.
 type Filter struct {
-	Rule string
-	Keep string
+	Rule      string
+	Keep      string
+	Selective bool
 }
 
 // Check rejects a row that cannot be migrated faithfully: where Bad is true

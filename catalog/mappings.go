@@ -25,9 +25,9 @@ const (
 
 // scored filters keep the rows an analyst scored.
 var (
-	flowScored  = Filter{Rule: "not scored (sev = 0)", Keep: `s.sev > 0`}
-	dnsScored   = Filter{Rule: "not scored (ip_sev = 0 and dns_sev = 0)", Keep: `s.ip_sev > 0 OR s.dns_sev > 0`}
-	proxyScored = Filter{Rule: "not scored (uri_sev = 0)", Keep: `s.uri_sev > 0`}
+	flowScored  = Filter{Rule: "not scored (sev = 0)", Keep: `s.sev > 0`, Selective: true}
+	dnsScored   = Filter{Rule: "not scored (ip_sev = 0 and dns_sev = 0)", Keep: `s.ip_sev > 0 OR s.dns_sev > 0`, Selective: true}
+	proxyScored = Filter{Rule: "not scored (uri_sev = 0)", Keep: `s.uri_sev > 0`, Selective: true}
 )
 
 // ianaPair joins the IANA table twice for one coded field: by name (alias

@@ -279,7 +279,7 @@ func DuckDBText(exprs []string, cols []catalog.Column) string {
 		case 1:
 			floats = append(floats, `coalesce(printf('%.9g', CAST(`+ref+` AS DOUBLE)), '\N')`)
 		default:
-			ints = append(ints, `CAST(`+ref+` AS BIGINT)`)
+			ints = append(ints, `coalesce(CAST(`+ref+` AS VARCHAR), 'NULL')`)
 		}
 	}
 	text := joinTab(plain)
@@ -290,7 +290,7 @@ func DuckDBText(exprs []string, cols []catalog.Column) string {
 	}
 	list := `'[]'`
 	if len(ints) > 0 {
-		list = `CAST([` + strings.Join(ints, `, `) + `] AS VARCHAR)`
+		list = `concat('[', ` + strings.Join(ints, `, ', ', `) + `, ']')`
 	}
 	parts := []string{text, joinTab(floats), list}
 	return `concat(` + strings.Join(parts, `, chr(9), `) + `)`
@@ -306,5 +306,15 @@ func joinTab(parts []string) string {
 // DuckDBAggregate returns the DuckDB SQL aggregate that turns row hashes
 // into the checksum text.
 func DuckDBAggregate(hashExpr string) string {
-	return `printf('%016x', CAST(coalesce(sum(` + hashExpr + `), 0) % 18446744073709551616 AS UBIGINT))`
+	return DuckDBAggregateWhere(hashExpr, "")
+}
+
+// DuckDBAggregateWhere is DuckDBAggregate over the rows where the SQL
+// condition where holds (all rows if it is empty).
+func DuckDBAggregateWhere(hashExpr, where string) string {
+	sum := `sum(` + hashExpr + `)`
+	if where != "" {
+		sum += ` FILTER (WHERE ` + where + `)`
+	}
+	return `printf('%016x', CAST(coalesce(` + sum + `, 0) % 18446744073709551616 AS UBIGINT))`
 }

@@ -145,7 +145,8 @@ func LandingSQL(m *catalog.Mapping, rel string) string {
 // mappings (which share joins and partition): per file and partition, the
 // rows read, and per mapping the landing rows and their checksum, the rows
 // its checks reject, and the rows each filter leaves out. The innermost
-// level computes each value once; the middle level hashes the landing rows.
+// level computes each value once; the middle level hashes the rows (only
+// the landing ones if a filter is selective).
 func passSQL(maps []*catalog.Mapping, rel string) string {
 	p := partitionExprs(maps[0])
 	inner := []string{"s.file_id"}
@@ -171,16 +172,33 @@ func passSQL(maps []*catalog.Mapping, rel string) string {
 			refs[k] = fmt.Sprintf("v_%d_%d", i, k)
 			inner = append(inner, e+" AS "+refs[k])
 		}
-		middle = append(middle, fmt.Sprintf("CASE WHEN %s THEN %s END AS h_%d", land, checksum.DuckDBHash(refs, t.Columns), i))
-		// h is NULL exactly on the rows that do not land
-		outer = append(outer, fmt.Sprintf("count(h_%d)", i), checksum.DuckDBAggregate(fmt.Sprintf("h_%d", i)),
-			"count(*) FILTER (WHERE "+bad+")")
+		h := fmt.Sprintf("h_%d", i)
+		if selective(m) {
+			// h is NULL exactly on the rows that do not land
+			middle = append(middle, fmt.Sprintf("CASE WHEN %s THEN %s END AS %s", land, checksum.DuckDBHash(refs, t.Columns), h))
+			outer = append(outer, "count("+h+")", checksum.DuckDBAggregate(h))
+		} else {
+			// a CASE costs more than hashing the few rows that do not land
+			middle = append(middle, checksum.DuckDBHash(refs, t.Columns)+" AS "+h)
+			outer = append(outer, "count(*) FILTER (WHERE "+land+")", checksum.DuckDBAggregateWhere(h, land))
+		}
+		outer = append(outer, "count(*) FILTER (WHERE "+bad+")")
 		for j := range m.Filters {
 			outer = append(outer, fmt.Sprintf("count(*) FILTER (WHERE flt_%d_%d AND NOT %s)", i, j, bad))
 		}
 	}
 	return "SELECT " + strings.Join(outer, ", ") + " FROM (SELECT " + strings.Join(middle, ", ") +
 		" FROM (SELECT " + strings.Join(inner, ", ") + fromSQL(maps[0], rel) + ") t) h GROUP BY file_id, y, m, d"
+}
+
+// selective is true when one of m's filters leaves out most rows.
+func selective(m *catalog.Mapping) bool {
+	for _, f := range m.Filters {
+		if f.Selective {
+			return true
+		}
+	}
+	return false
 }
 
 // checkRejectsSQL returns rows (ordinal of the row in its file, index of

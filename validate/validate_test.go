@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"spotmigrate/catalog"
+	"spotmigrate/checksum"
 	"spotmigrate/oagen"
 )
 
@@ -140,4 +142,101 @@ func TestBatchingChangesNothing(t *testing.T) {
 			t.Errorf("%s: partitions differ", c.name)
 		}
 	}
+}
+
+// TestChecksumsAreThoseOfTheLandingRows compares every partition's count
+// and checksum with those of the rows migrate would stage (LandingSQL, a
+// plain WHERE), on a generated tree with a row that a filter leaves out
+// (flow edge, srcip NULL) and one that a check rejects (dns edge, bad frame
+// time): validate hashes rows in one pass and sums only the landing ones.
+func TestChecksumsAreThoseOfTheLandingRows(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := oagen.Generate(dir, oagen.Options{Size: 1 << 20, Days: 1, Seed: 5}); err != nil {
+		t.Fatal(err)
+	}
+	flow := appendChangedRow(t, dir+"/spot-oa/data/flow", "edge-", func(line string) string {
+		f := strings.Split(line, "\t")
+		f[1] = "NULL"
+		return strings.Join(f, "\t")
+	})
+	dns := appendChangedRow(t, dir+"/spot-oa/data/dns", "edge-", func(line string) string {
+		_, rest, _ := strings.Cut(line, `",`)
+		return `"not a frame time",` + rest
+	})
+	m, w, err := RunWork(context.Background(), Options{OAPath: dir + "/spot-oa", Pipelines: all, WorkDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for _, f := range m.Files {
+		switch f.Path {
+		case flow:
+			if f.Filtered["srcip is NULL → flow_edge"] != 1 {
+				t.Errorf("%s: filtered %v, want the srcip NULL row", f.Path, f.Filtered)
+			}
+		case dns:
+			if f.Rejected != 1 {
+				t.Errorf("%s: %d rejected, want 1", f.Path, f.Rejected)
+			}
+		}
+	}
+	want := map[string]string{}
+	for _, p := range m.Partitions {
+		want[p.Key()] = fmt.Sprintf("%d %s", p.Rows, p.Checksum)
+	}
+	got := map[string]string{}
+	for i := range catalog.Mappings {
+		mp := &catalog.Mappings[i]
+		q, args := w.StageSQL(mp)
+		if q == "" {
+			continue
+		}
+		tb, _ := catalog.TableByName(mp.Table)
+		rows, err := w.Conn.QueryContext(context.Background(), "SELECT y, m, d, count(*), "+
+			checksum.DuckDBAggregate(checksum.DuckDBRowHash("t", tb.Columns))+" FROM ("+q+") t GROUP BY y, m, d", args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var p Partition
+			if err := rows.Scan(&p.Y, &p.M, &p.D, &p.Rows, &p.Checksum); err != nil {
+				t.Fatal(err)
+			}
+			p.Table = mp.Table
+			got[p.Key()] = fmt.Sprintf("%d %s", p.Rows, p.Checksum)
+		}
+		rows.Close()
+	}
+	if !reflect.DeepEqual(got, want) || len(want) < 10 {
+		t.Errorf("partitions differ from the staged rows:\nvalidate %v\nstaged   %v", want, got)
+	}
+}
+
+// appendChangedRow appends to the first file named prefix* under dir a
+// copy of its last row changed by change, and returns its manifest path.
+func appendChangedRow(t *testing.T, dir, prefix string, change func(string) string) string {
+	t.Helper()
+	days, _ := os.ReadDir(dir)
+	for _, day := range days {
+		files, _ := os.ReadDir(dir + "/" + day.Name())
+		for _, f := range files {
+			if !strings.HasPrefix(f.Name(), prefix) {
+				continue
+			}
+			p := dir + "/" + day.Name() + "/" + f.Name()
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+			b = append(b, change(lines[len(lines)-1])+"\n"...)
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			pipe := dir[strings.LastIndex(dir, "/")+1:]
+			return pipe + "/" + day.Name() + "/" + f.Name()
+		}
+	}
+	t.Fatalf("no %s file under %s", prefix, dir)
+	return ""
 }

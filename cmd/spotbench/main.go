@@ -32,7 +32,7 @@ func main() {
 	bin := flag.String("bin", "bin/spotmigrate", "the spotmigrate binary")
 	plain := flag.String("plain", "", "internal: run the plain read of this tree and exit")
 	withMigrate := flag.Bool("migrate", true, "measure migrate too")
-	rounds := flag.Int("rounds", 3, "alternating rounds of the plain read and validate")
+	rounds := flag.Int("rounds", 5, "alternating rounds of the plain read and validate")
 	flag.Parse()
 	if *plain != "" {
 		n, err := validate.PlainRead(context.Background(), validate.Options{OAPath: *plain,
