@@ -172,16 +172,9 @@ func passSQL(maps []*catalog.Mapping, rel string) string {
 			refs[k] = fmt.Sprintf("v_%d_%d", i, k)
 			inner = append(inner, e+" AS "+refs[k])
 		}
-		h := fmt.Sprintf("h_%d", i)
-		if selective(m) {
-			// h is NULL exactly on the rows that do not land
-			middle = append(middle, fmt.Sprintf("CASE WHEN %s THEN %s END AS %s", land, checksum.DuckDBHash(refs, t.Columns), h))
-			outer = append(outer, "count("+h+")", checksum.DuckDBAggregate(h))
-		} else {
-			// a CASE costs more than hashing the few rows that do not land
-			middle = append(middle, checksum.DuckDBHash(refs, t.Columns)+" AS "+h)
-			outer = append(outer, "count(*) FILTER (WHERE "+land+")", checksum.DuckDBAggregateWhere(h, land))
-		}
+		mid, agg := landingSums(m, fmt.Sprintf("h_%d", i), land, checksum.DuckDBHash(refs, t.Columns))
+		middle = append(middle, mid)
+		outer = append(outer, agg...)
 		outer = append(outer, "count(*) FILTER (WHERE "+bad+")")
 		for j := range m.Filters {
 			outer = append(outer, fmt.Sprintf("count(*) FILTER (WHERE flt_%d_%d AND NOT %s)", i, j, bad))
@@ -189,6 +182,20 @@ func passSQL(maps []*catalog.Mapping, rel string) string {
 	}
 	return "SELECT " + strings.Join(outer, ", ") + " FROM (SELECT " + strings.Join(middle, ", ") +
 		" FROM (SELECT " + strings.Join(inner, ", ") + fromSQL(maps[0], rel) + ") t) h GROUP BY file_id, y, m, d"
+}
+
+// landingSums returns the middle-level column h (the row hash) and the
+// outer-level count and checksum of the rows where land holds. The hash is
+// computed only on those rows when a filter of m is selective; otherwise on
+// every row, summed where land holds: evaluating the hash in a CASE branch
+// costs more than hashing the few rows that do not land.
+func landingSums(m *catalog.Mapping, h, land, hash string) (string, []string) {
+	if selective(m) {
+		// h is NULL exactly on the rows that do not land
+		return "CASE WHEN " + land + " THEN " + hash + " END AS " + h,
+			[]string{"count(" + h + ")", checksum.DuckDBAggregate(h)}
+	}
+	return hash + " AS " + h, []string{"count(*) FILTER (WHERE " + land + ")", checksum.DuckDBAggregateWhere(h, land)}
 }
 
 // selective is true when one of m's filters leaves out most rows.
