@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-
-	"spotmigrate/catalog"
 )
 
 // PlainRead reads every file of the tree with DuckDB's strict typed
@@ -41,7 +39,7 @@ func PlainRead(ctx context.Context, opt Options) (int64, error) {
 		for _, f := range l.Fields {
 			counts = append(counts, "count("+quoteIdent(strings.ToLower(f.Header))+")")
 		}
-		q := "SELECT count(*), " + strings.Join(counts, " + ") + " FROM " + plainCSV(s, l)
+		q := "SELECT count(*), " + strings.Join(counts, " + ") + " FROM " + ReadCSVSQL(s, l, 1, clean)
 		var n, vals int64
 		if err := db.Conn.QueryRowContext(ctx, q, b.paths()).Scan(&n, &vals); err != nil {
 			return 0, fmt.Errorf("failed to read %s: %w", s.Name, err)
@@ -49,16 +47,6 @@ func PlainRead(ctx context.Context, opt Options) (int64, error) {
 		total += n
 	}
 	return total, nil
-}
-
-// plainCSV is ReadCSVSQL without rejects, failing on the
-// first bad row.
-func plainCSV(s *catalog.Source, l *catalog.Layout) string {
-	q := ReadCSVSQL(s, l, 1, strict)
-	for _, opt := range []string{", store_rejects = true", ", rejects_table = 'rej_errors'", ", rejects_scan = 'rej_scans'"} {
-		q = strings.Replace(q, opt, "", 1)
-	}
-	return q
 }
 
 // allBatches groups files and splits the groups into batches.

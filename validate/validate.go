@@ -223,10 +223,9 @@ func (r *run) register(ctx context.Context, s *catalog.Source, files []*file) ([
 	var bad int
 	var badBytes int64
 	for _, f := range files {
-		switch {
-		case f.Error == "":
+		if f.Error == "" {
 			good = append(good, f)
-		default:
+		} else {
 			bad++
 			badBytes += f.size
 		}
