@@ -97,6 +97,12 @@ type Layout struct {
 	// RepeatedHeader: writers of this layout appended the header line again
 	// on every run, so header lines may appear mid-file; they are filtered.
 	RepeatedHeader bool
+	// Computed gives canonical fields this layout does not carry, as SQL
+	// over the fields it does (the read row, alias r, by header).
+	Computed map[string]string
+	// Notice is said once for every file of this layout: what of its data
+	// Spot 1.0 cannot hold (the rows still land).
+	Notice string
 }
 
 // Header returns the header line of l joined by delim.
@@ -186,7 +192,8 @@ type Filter struct {
 }
 
 // Check rejects a row that cannot be migrated faithfully: where Bad is true
-// the row is rejected with Reason, attributed to Column.
+// the row is rejected with Reason, attributed to Column. As a notice, the
+// row lands and Bad marks what of it Spot 1.0 cannot hold.
 type Check struct {
 	Column string
 	Reason string
@@ -208,18 +215,26 @@ type Mapping struct {
 	Partition [3]string
 	Filters   []Filter
 	Checks    []Check
+	// Notices are said of landing rows that carry something the Spot 1.0
+	// schema cannot hold (an INT overflow, an unknown IANA value); --strict
+	// makes them checks.
+	Notices []Check
 }
 
 // Relation is a derived table in the work database, filled from the rows
 // of some sources before any mapping runs (e.g. the URI candidates of each
 // day). Select is the SELECT list over one source row (s) and its file (f);
-// Where filters those rows.
+// Where filters those rows. Reduce, over the filled table (named as the
+// relation), gives its final rows; empty means its distinct rows. A
+// relation a mapping joins must hold one row per join key, or the join
+// would repeat rows.
 type Relation struct {
 	Name    string
 	Columns string
 	Sources []string
 	Select  string
 	Where   string
+	Reduce  string
 }
 
 // Pipelines are the three OA pipelines, in migration order.
@@ -249,17 +264,6 @@ func MappingsOf(source string) []*Mapping {
 	for i := range Mappings {
 		if Mappings[i].Source == source {
 			out = append(out, &Mappings[i])
-		}
-	}
-	return out
-}
-
-// TablesOf returns the tables of a pipeline.
-func TablesOf(pipeline string) []*Table {
-	var out []*Table
-	for i := range Tables {
-		if Tables[i].Pipeline == pipeline {
-			out = append(out, &Tables[i])
 		}
 	}
 	return out

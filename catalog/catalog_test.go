@@ -60,8 +60,24 @@ func TestLayouts(t *testing.T) {
 			if err != nil || got.Name != l.Name {
 				t.Errorf("%s: header of %s detected as %v (%v)", s.Name, l.Name, got, err)
 			}
+			if extras := computedExtras(s, &l, canon); !slices.Equal(extras, computedExtras(s, &s.Layouts[0], canon)) {
+				t.Errorf("%s %s: computed fields %v, the newest layout's are %v: the layouts' rows would not line up",
+					s.Name, l.Name, extras, computedExtras(s, &s.Layouts[0], canon))
+			}
 		}
 	}
+}
+
+// computedExtras are the computed fields of l beyond the canonical ones.
+func computedExtras(s Source, l *Layout, canon []string) []string {
+	var out []string
+	for n := range l.Computed {
+		if !slices.Contains(canon, n) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func splitComma(s string) []string {

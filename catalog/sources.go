@@ -19,6 +19,10 @@ func fields(pairs ...any) []Field {
 	return out
 }
 
+// frameTimeParts are the wall clock and zone token of a DNS edge row's
+// frame time, computed once per row.
+var frameTimeParts = map[string]string{"ft_wall": FrameWall(`r."frame_time"`), "ft_zone": FrameZone(`r."frame_time"`)}
+
 // The eight columns the flow OA appended after rank, in every layout.
 var flowContext = []any{
 	"srcIpInternal", Integer, "destIpInternal", Integer, "srcGeo", Text, "dstGeo", Text,
@@ -33,15 +37,19 @@ func join(parts ...[]any) []any {
 	return out
 }
 
-// ingestSummary is the layout pair of the monthly ingest-summary files.
+// ingestSummary is the source of the ingest-summary files: monthly
+// is_YYYYMM.csv, and for flow also the older layout `date,flows` (header
+// appended on every run) and the daily is_YYYYMMDD.csv of Nov–Dec 2016.
 func ingestSummary(pipe string, old bool) Source {
 	ls := []Layout{{Name: "total", Fields: fields("date", Text, "total", Long)}}
+	pattern := `^is_(?P<period>[0-9]{6})\.csv$`
 	if old {
 		ls = append(ls, Layout{Name: "flows", RepeatedHeader: true,
 			Fields: fields("date", Text, "flows>total", Long)})
+		pattern = `^is_(?P<period>[0-9]{6}|[0-9]{8})\.csv$`
 	}
 	return Source{Name: pipe + "_ingest_summary", Pipeline: pipe, Scope: IngestSummary,
-		Pattern: regexp.MustCompile(`^is_(?P<month>[0-9]{6})\.csv$`), Delim: ',',
+		Pattern: regexp.MustCompile(pattern), Delim: ',',
 		Layouts: ls, Writer: pipe + "_oa.py (pandas)"}
 }
 
@@ -50,29 +58,37 @@ var Sources = []Source{
 	{Name: "flow_scores", Pipeline: "flow", Pattern: regexp.MustCompile(`^flow_scores\.csv$`),
 		Delim: ',', Writer: "flow_oa.py (csv, QUOTE_NONE) and the Edge notebook", Layouts: []Layout{
 			{Name: "L2", Fields: fields(join([]any{"sev", Integer, "tstart", Timestamp, "srcIP", Text,
-				"dstIP", Text, "sport", Integer, "dport", Integer, "proto", Text, "ipkt", Integer,
-				"ibyt", Integer, "opkt", Integer, "obyt", Integer, "score", Real, "rank", Integer},
+				"dstIP", Text, "sport", Integer, "dport", Integer, "proto", Text, "ipkt", Long,
+				"ibyt", Long, "opkt", Long, "obyt", Long, "score", Real, "rank", Integer},
 				flowContext)...)},
 			{Name: "L1", Fields: fields(join([]any{"sev", Integer, "tstart", Timestamp, "srcIP", Text,
-				"dstIP", Text, "sport", Integer, "dport", Integer, "proto", Text, "ipkt", Integer,
-				"ibyt", Integer, "score", Real, "rank", Integer}, flowContext)...)},
+				"dstIP", Text, "sport", Integer, "dport", Integer, "proto", Text, "ipkt", Long,
+				"ibyt", Long, "score", Real, "rank", Integer}, flowContext)...)},
 			{Name: "L1-lda", Fields: fields(join([]any{"sev", Integer, "tstart", Timestamp, "srcIP", Text,
-				"dstIP", Text, "sport", Integer, "dport", Integer, "proto", Text, "ipkt", Integer,
-				"ibyt", Integer, "lda_score>score", Real, "rank", Integer}, flowContext)...)},
+				"dstIP", Text, "sport", Integer, "dport", Integer, "proto", Text, "ipkt", Long,
+				"ibyt", Long, "lda_score>score", Real, "rank", Integer}, flowContext)...)},
 			{Name: "L0", Fields: fields(join([]any{"sev", Integer, "tstart", Timestamp, "srcIP", Text,
 				"dstIP", Text, "sport", Integer, "dport", Integer, "proto", Text, "flag>-", Text,
-				"ipkt", Integer, "ibyt", Integer, "lda_score>score", Real, "rank", Integer}, flowContext)...)},
+				"ipkt", Long, "ibyt", Long, "lda_score>score", Real, "rank", Integer}, flowContext)...)},
 		}},
 	{Name: "flow_chords", Pipeline: "flow", Pattern: regexp.MustCompile(`^chord-(?P<ip>[^/]+)\.tsv$`),
 		Delim: '\t', NullMarker: "NULL", Writer: "flow_oa.py (impala-shell)", Layouts: []Layout{
-			{Name: "chord", Fields: fields("srcip", Text, "dstip", Text, "ibytes", Long, "ipkts", Long)}}},
+			{Name: "C4", Fields: fields("srcip", Text, "dstip", Text, "ibytes", Long, "ipkts", Long)},
+			{Name: "C6", Fields: fields("srcip", Text, "dstip", Text, "maxbyte>-", Long, "avgbyte>-", Real,
+				"maxpkt>-", Long, "avgpkt>-", Real),
+				Notice: "sums not available in this layout: ibyt and ipkt land as NULL (the file holds MAX and AVG per pair)"},
+		}},
 	{Name: "flow_edge", Pipeline: "flow",
 		Pattern: regexp.MustCompile(`^edge-(?P<sip>[^-]+)-(?P<dip>[^-]+)-(?P<hh>[0-9]{1,2})-(?P<mn>[0-9]{1,2})\.tsv$`),
 		Delim:   '\t', NullMarker: "NULL", Writer: "flow_oa.py (impala-shell)", Layouts: []Layout{
-			{Name: "edge", Fields: fields("tstart", Timestamp, "srcip", Text, "dstip", Text,
+			{Name: "E15", Fields: fields("tstart", Timestamp, "srcip", Text, "dstip", Text,
 				"sport", Integer, "dport", Integer, "proto", Text, "flags", Text, "tos", Integer,
 				"ibytes", Long, "ipkts", Long, "input", Long, "output", Long, "rip", Text,
-				"obytes", Long, "opkts", Long)}}},
+				"obytes", Long, "opkts", Long)},
+			{Name: "E13", Fields: fields("tstart", Timestamp, "srcip", Text, "dstip", Text,
+				"sport", Integer, "dport", Integer, "proto", Text, "flags", Text, "tos", Integer,
+				"bytes>ibytes", Long, "pkts>ipkts", Long, "input", Long, "output", Long, "rip", Text)},
+		}},
 	ingestSummary("flow", true),
 	{Name: "flow_storyboard", Pipeline: "flow", Pattern: regexp.MustCompile(`^threats\.csv$`),
 		Delim: '|', Writer: "flow Threat_Investigation notebook", Layouts: []Layout{
@@ -93,12 +109,15 @@ var Sources = []Source{
 				"unix_tstamp", Long)},
 			{Name: "D0", Fields: fields("frame_time", Text, "frame_len", Long, "ip_dst", Text,
 				"dns_qry_name", Text, "dns_qry_class", Text, "dns_qry_type", Integer,
-				"dns_qry_rcode", Integer, "domain>tld", Text, "subdomain>-", Text,
+				"dns_qry_rcode", Integer, "domain>-", Text, "subdomain>-", Text,
 				"subdomain_length>-", Text, "num_periods>-", Text, "subdomain_entropy>-", Text,
 				"top_domain>-", Text, "word>-", Text, "score", Real, "query_rep", Text, "hh", Integer,
 				"ip_sev", Integer, "dns_sev", Integer, "dns_qry_class_name", Text,
 				"dns_qry_type_name", Text, "dns_qry_rcode_name", Text, "network_context", Text,
-				"unix_tstamp", Long)},
+				"unix_tstamp", Long),
+				// spot-ml's bare label (`github`, `co`, `None`) is not what D1
+				// and Spot 1.0 hold: the registered domain of the name
+				Computed: map[string]string{"tld": `registered_domain(r."dns_qry_name")`}},
 		}},
 	{Name: "dns_edge", Pipeline: "dns",
 		Pattern: regexp.MustCompile(`^edge-(?P<qname>.+)_(?P<hh>[0-9]{2})_(?P<mn>[0-9]{2})\.csv$`),
@@ -106,10 +125,12 @@ var Sources = []Source{
 		Layouts: []Layout{
 			{Name: "names", Fields: fields("frame_time", Text, "frame_len", Long, "ip_dst", Text,
 				"ip_src", Text, "dns_qry_name", Text, "dns_qry_class_name>qclass", Text,
-				"dns_qry_type_name>qtype", Text, "dns_qry_rcode_name>qrcode", Text, "dns_a", Text)},
+				"dns_qry_type_name>qtype", Text, "dns_qry_rcode_name>qrcode", Text, "dns_a", Text),
+				Computed: frameTimeParts},
 			{Name: "codes", Fields: fields("frame_time", Text, "frame_len", Long, "ip_dst", Text,
 				"ip_src", Text, "dns_qry_name", Text, "dns_qry_class>qclass", Text,
-				"dns_qry_type>qtype", Text, "dns_qry_rcode>qrcode", Text, "dns_a", Text)},
+				"dns_qry_type>qtype", Text, "dns_qry_rcode>qrcode", Text, "dns_a", Text),
+				Computed: frameTimeParts},
 		}},
 	{Name: "dns_dendro", Pipeline: "dns", Pattern: regexp.MustCompile(`^dendro-(?P<ip>[^/]+)\.csv$`),
 		Delim: ',', NullMarker: "NULL", Writer: "dns_oa.py (impala-shell)", Layouts: []Layout{

@@ -87,6 +87,8 @@ type Case struct {
 	Failure *Message `xml:"failure,omitempty"`
 	Error   *Message `xml:"error,omitempty"`
 	Skipped *Message `xml:"skipped,omitempty"`
+	// SystemOut carries what passed with remarks (notices).
+	SystemOut string `xml:"system-out,omitempty"`
 }
 
 // Message is a failure, error or skip with its text.

@@ -33,6 +33,8 @@ type file struct {
 	size    int64 // from the folder listing, for progress before inspection
 	// header is the header line as read (fields already split).
 	header []string
+	// skip is the number of blank lines before the header.
+	skip int
 }
 
 // FindRoot returns the folder holding the pipeline folders: oaPath/data for

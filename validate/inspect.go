@@ -60,9 +60,13 @@ func inspect(f *file, buf []byte, full bool) {
 }
 
 // headerRead is true once head holds the header line (or as much as is read
-// of a header).
+// of a header), after any blank lines.
 func headerRead(head []byte) bool {
-	return head != nil && (len(head) >= maxHeader || bytes.IndexByte(head, '\n') >= 0)
+	if len(head) >= maxHeader {
+		return true
+	}
+	rest := bytes.TrimLeft(head, "\r\n")
+	return bytes.IndexByte(rest, '\n') >= 0
 }
 
 // inspector inspects files (header and sha256) in the background, in the
@@ -129,16 +133,24 @@ func inspectHeaders(files []*file) {
 	in.close()
 }
 
-// detect finds the layout from the start of the file.
+// detect finds the layout from the start of the file. Blank lines before
+// the header (impala-shell -r wrote two, §7.4) are counted in f.skip.
 func (f *file) detect(head []byte) {
-	line, _, _ := bytes.Cut(head, []byte{'\n'})
-	line = bytes.TrimPrefix(line, utf8BOM)
-	line = bytes.TrimRight(line, "\r")
+	head = bytes.TrimPrefix(head, utf8BOM)
+	var line []byte
+	for len(head) > 0 {
+		line, head, _ = bytes.Cut(head, []byte{'\n'})
+		line = bytes.TrimRight(line, "\r")
+		if len(line) > 0 {
+			break
+		}
+		f.skip++
+	}
 	if len(line) == 0 {
 		if f.Bytes == 0 {
 			f.fail(false, "empty file: no header line")
 		} else {
-			f.fail(false, "no header line: the first line is empty")
+			f.fail(false, "no header line: the file holds only blank lines")
 		}
 		return
 	}

@@ -15,6 +15,7 @@ type Manifest struct {
 	Version    int         `json:"version"`
 	Root       string      `json:"root"`
 	Pipelines  []string    `json:"pipelines"`
+	Registries []Registry  `json:"registries,omitempty"`
 	Summary    Summary     `json:"summary"`
 	Files      []File      `json:"files"`
 	Skipped    []Skipped   `json:"skipped"`
@@ -27,6 +28,8 @@ type Summary struct {
 	Bytes         int64 `json:"bytes"`
 	Rows          int64 `json:"rows"`
 	Rejected      int64 `json:"rejected"`
+	Notices       int64 `json:"notices"`
+	FilesNoticed  int   `json:"files_with_notices"`
 	Filtered      int64 `json:"filtered"`
 	FileErrors    int   `json:"file_errors"`
 	FilesRejected int   `json:"files_with_rejects"`
@@ -54,9 +57,22 @@ type File struct {
 	Rejects    []Reject `json:"rejects,omitempty"`
 	// RejectsListed < Rejected when the list was capped.
 	RejectsListed int `json:"rejects_listed,omitempty"`
+	// NoticeCount rows (or the file, for a layout notice) land with
+	// something Spot 1.0 cannot hold; Notices lists them (capped like
+	// Rejects: NoticesListed < NoticeCount when capped).
+	NoticeCount   int64    `json:"notice_count,omitempty"`
+	Notices       []Reject `json:"notices,omitempty"`
+	NoticesListed int      `json:"notices_listed,omitempty"`
 }
 
-// Reject is one rejected row.
+// Registry is one IANA registry file coded fields were resolved with.
+type Registry struct {
+	Kind   string `json:"kind"`
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+}
+
+// Reject is one rejected row, or one notice.
 type Reject struct {
 	Line   int64  `json:"line"`
 	Column int    `json:"column"`

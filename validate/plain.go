@@ -39,7 +39,7 @@ func PlainRead(ctx context.Context, opt Options) (int64, error) {
 		for _, f := range l.Fields {
 			counts = append(counts, "count("+quoteIdent(strings.ToLower(f.Header))+")")
 		}
-		q := "SELECT count(*), " + strings.Join(counts, " + ") + " FROM " + ReadCSVSQL(s, l, 1, clean)
+		q := "SELECT count(*), " + strings.Join(counts, " + ") + " FROM " + ReadCSVSQL(s, l, b.skip, 1, clean)
 		var n, vals int64
 		if err := db.Conn.QueryRowContext(ctx, q, b.paths()).Scan(&n, &vals); err != nil {
 			return 0, fmt.Errorf("failed to read %s: %w", s.Name, err)

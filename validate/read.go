@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,12 +94,17 @@ func (w *Work) readPath(f *file) (string, error) {
 	return link, nil
 }
 
-// group is the readable files of one source layout.
+// group is the readable files of one source layout that start with the
+// same number of blank lines.
 type group struct {
 	src    *catalog.Source
 	layout *catalog.Layout
+	skip   int
 	files  []*file
 }
+
+// like returns an empty group of the same source, layout and skip.
+func (g group) like() group { return group{src: g.src, layout: g.layout, skip: g.skip} }
 
 func (g group) paths() []string {
 	out := make([]string, len(g.files))
@@ -108,23 +114,30 @@ func (g group) paths() []string {
 	return out
 }
 
-// groupFiles groups files by source and layout, in catalog order, and
-// numbers them in that order from lastID+1: the files of a group, and of
-// each of its batches, have consecutive ids, so a read_csv row's
-// file_index gives its file (see sourceRel).
+// groupFiles groups files by source, layout and leading blank lines, in
+// catalog order, and numbers them in that order from lastID+1: the files
+// of a group, and of each of its batches, have consecutive ids, so a
+// read_csv row's file_index gives its file (see sourceRel).
 func groupFiles(files []*file, lastID int) []group {
 	var out []group
 	for i := range catalog.Sources {
 		s := &catalog.Sources[i]
 		for j := range s.Layouts {
-			g := group{src: s, layout: &s.Layouts[j]}
+			bySkip := map[int]*group{}
+			var skips []int
 			for _, f := range files {
-				if f.src == s && f.layout == g.layout {
-					g.files = append(g.files, f)
+				if f.src != s || f.layout != &s.Layouts[j] {
+					continue
 				}
+				if bySkip[f.skip] == nil {
+					bySkip[f.skip] = &group{src: s, layout: f.layout, skip: f.skip}
+					skips = append(skips, f.skip)
+				}
+				bySkip[f.skip].files = append(bySkip[f.skip].files, f)
 			}
-			if len(g.files) > 0 {
-				out = append(out, g)
+			slices.Sort(skips)
+			for _, k := range skips {
+				out = append(out, *bySkip[k])
 			}
 		}
 	}
@@ -152,12 +165,12 @@ func (g group) firstID() int {
 // batches splits a group into bounded batches.
 func (g group) batches() []group {
 	var out []group
-	cur := group{src: g.src, layout: g.layout}
+	cur := g.like()
 	var size int64
 	for _, f := range g.files {
 		if len(cur.files) > 0 && (len(cur.files) >= batchFiles || size+f.Bytes > batchBytes) {
 			out = append(out, cur)
-			cur, size = group{src: g.src, layout: g.layout}, 0
+			cur, size = g.like(), 0
 		}
 		cur.files = append(cur.files, f)
 		size += f.Bytes
@@ -220,6 +233,7 @@ type mapStats struct {
 	checksum string
 	bad      int64
 	filtered []int64
+	noted    int64
 }
 
 // pass reads one batch for all the mappings of its source (a source that
@@ -245,7 +259,7 @@ func (w *Work) passRows(ctx context.Context, b group, maps []*catalog.Mapping, m
 	with, rel := passRel(b, mode)
 	q := with + "SELECT file_id, NULL, NULL, NULL, count(*) FROM " + rel + " s GROUP BY file_id"
 	if len(maps) > 0 {
-		q = with + passSQL(maps, rel)
+		q = with + passSQL(maps, rel, w.strict)
 	}
 	rows, err := w.Conn.QueryContext(ctx, q, b.paths())
 	if err != nil {
@@ -262,6 +276,7 @@ func (w *Work) passRows(ctx context.Context, b group, maps []*catalog.Mapping, m
 			for j := range m.Filters {
 				dest = append(dest, &r.maps[i].filtered[j])
 			}
+			dest = append(dest, &r.maps[i].noted)
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("failed to read %s: %w", b.src.Name, err)
@@ -298,7 +313,9 @@ func (g group) passBatches() []group {
 	for _, b := range g.batches() {
 		small := b.small()
 		for small && len(b.files) > materialisedFiles {
-			out = append(out, group{src: b.src, layout: b.layout, files: b.files[:materialisedFiles]})
+			head := b.like()
+			head.files = b.files[:materialisedFiles]
+			out = append(out, head)
 			b.files = b.files[materialisedFiles:]
 		}
 		out = append(out, b)
@@ -321,10 +338,25 @@ func passRel(b group, mode readMode) (with, rel string) {
 	return "WITH batch_rows AS MATERIALIZED (SELECT * FROM " + rel + ") ", "batch_rows"
 }
 
-// fillRelation adds the rows of one batch to a relation.
-func (w *Work) fillRelation(ctx context.Context, r *catalog.Relation, b group) error {
-	if _, err := w.Conn.ExecContext(ctx, relationSQL(r, sourceRel(b, 1, lenient)), b.paths()); err != nil {
-		return fmt.Errorf("failed to build %s from %s: %w", r.Name, b.src.Name, err)
+// fillRelations adds the rows of one batch to relations; a batch that
+// feeds more than one is read once, into a temporary table.
+func (w *Work) fillRelations(ctx context.Context, rels []*catalog.Relation, b group) error {
+	rel, args := sourceRel(b, 1, lenient), []any{b.paths()}
+	if len(rels) > 1 {
+		if _, err := w.Conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE relation_rows AS SELECT * FROM "+rel, args...); err != nil {
+			return fmt.Errorf("failed to read %s for its relations: %w", b.src.Name, err)
+		}
+		rel, args = "relation_rows", nil
+	}
+	for _, r := range rels {
+		if _, err := w.Conn.ExecContext(ctx, relationSQL(r, rel), args...); err != nil {
+			return fmt.Errorf("failed to build %s from %s: %w", r.Name, b.src.Name, err)
+		}
+	}
+	if args == nil {
+		if _, err := w.Conn.ExecContext(ctx, "DROP TABLE relation_rows"); err != nil {
+			return fmt.Errorf("failed to drop the rows of %s: %w", b.src.Name, err)
+		}
 	}
 	return nil
 }

@@ -101,7 +101,7 @@ func locateRows(f *file, ords []int64, skip map[int64]bool) ([]located, error) {
 	for sc.Scan() && next < len(ords) {
 		line++
 		text := strings.TrimRight(sc.Text(), "\r")
-		if line == 1 || text == "" || skip[line] {
+		if line <= int64(f.skip)+1 || text == "" || skip[line] {
 			continue
 		}
 		ord++

@@ -34,12 +34,18 @@ func (m *Manifest) text(w io.Writer, md bool) error {
 		s.Files, humanBytes(s.Bytes), s.Skipped, s.FileErrors, s.FilesRejected)
 	p.line("Rows: %d data rows, %d rejected, %d filtered; %d table rows will land in %d partitions",
 		s.Rows, s.Rejected, s.Filtered, s.Landing, len(m.Partitions))
+	p.line("Notices: %d in %d file(s) (the rows land; --strict rejects them)", s.Notices, s.FilesNoticed)
+	p.line("IANA registries: %s", m.registrySources())
 	p.section("Files by kind")
-	p.table([]string{"SOURCE", "LAYOUTS", "FILES", "BYTES", "ROWS", "REJECTED", "FILTERED"}, m.sourceRows())
+	p.table([]string{"SOURCE", "LAYOUTS", "FILES", "BYTES", "ROWS", "REJECTED", "NOTICES", "FILTERED"}, m.sourceRows())
 	p.section("Partitions")
 	p.table([]string{"TABLE", "PARTITION", "ROWS", "CHECKSUM", "FILES"}, m.partitionRows())
 	if lines := m.problemLines(); len(lines) > 0 {
 		p.section("Rejected rows and file errors")
+		p.list(lines)
+	}
+	if lines := m.noticeLines(); len(lines) > 0 {
+		p.section("Notices")
 		p.list(lines)
 	}
 	if len(m.Skipped) > 0 {
@@ -64,17 +70,46 @@ func (m *Manifest) Verdict() string {
 	case !m.Clean():
 		return fmt.Sprintf("REJECTS: %d rejected row(s) in %d file(s), %d file error(s)",
 			s.Rejected, s.FilesRejected, s.FileErrors)
+	case s.Notices > 0:
+		return fmt.Sprintf("OK: every data row of %d file(s) can be migrated; %d notice(s) in %d file(s)",
+			s.Files, s.Notices, s.FilesNoticed)
 	}
 	return fmt.Sprintf("OK: every data row of %d file(s) can be migrated", s.Files)
+}
+
+// registrySources says where the IANA registries came from.
+func (m *Manifest) registrySources() string {
+	if len(m.Registries) == 0 {
+		return "none recorded"
+	}
+	var paths []string
+	for _, r := range m.Registries {
+		paths = append(paths, r.Path)
+	}
+	return strings.Join(paths, ", ")
+}
+
+// noticeLines lists notices as path:line:column: reason.
+func (m *Manifest) noticeLines() []string {
+	var out []string
+	for _, f := range m.Files {
+		for _, n := range f.Notices {
+			out = append(out, n.Location(f.Path)+": "+n.Reason)
+		}
+		if f.NoticesListed > 0 {
+			out = append(out, fmt.Sprintf("%s: %d more notice(s) not listed", f.Path, f.NoticeCount-int64(f.NoticesListed)))
+		}
+	}
+	return out
 }
 
 // sourceRows summarises files per source.
 func (m *Manifest) sourceRows() [][]string {
 	type agg struct {
-		layouts             map[string]bool
-		files               int
-		bytes               int64
-		rows, rej, filtered int64
+		layouts                    map[string]bool
+		files                      int
+		bytes                      int64
+		rows, rej, notes, filtered int64
 	}
 	by := map[string]*agg{}
 	var order []string
@@ -92,6 +127,7 @@ func (m *Manifest) sourceRows() [][]string {
 		a.bytes += f.Bytes
 		a.rows += f.Rows
 		a.rej += f.Rejected
+		a.notes += f.NoticeCount
 		for _, n := range f.Filtered {
 			a.filtered += n
 		}
@@ -106,7 +142,7 @@ func (m *Manifest) sourceRows() [][]string {
 		}
 		sort.Strings(ls)
 		rows = append(rows, []string{src, strings.Join(ls, ","), strconv.Itoa(a.files),
-			humanBytes(a.bytes), i64(a.rows), i64(a.rej), i64(a.filtered)})
+			humanBytes(a.bytes), i64(a.rows), i64(a.rej), i64(a.notes), i64(a.filtered)})
 	}
 	return rows
 }
@@ -173,6 +209,13 @@ func (m *Manifest) junit() *report.Suites {
 			}
 			c.Failure = &report.Message{Message: fmt.Sprintf("%d rejected row(s)", f.Rejected),
 				Text: strings.Join(lines, "\n")}
+		}
+		if f.NoticeCount > 0 {
+			lines := []string{fmt.Sprintf("%d notice(s): the rows land", f.NoticeCount)}
+			for _, n := range f.Notices {
+				lines = append(lines, n.Location(f.Path)+": "+n.Reason)
+			}
+			c.SystemOut = strings.Join(lines, "\n")
 		}
 		suite(f.Pipeline).Add(c)
 	}

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"spotmigrate/catalog"
@@ -18,8 +19,9 @@ const (
 )
 
 // ReadCSVSQL returns the strictly typed read_csv call for files of one
-// source layout; the file list is bound as parameter $param.
-func ReadCSVSQL(s *catalog.Source, l *catalog.Layout, param int, mode readMode) string {
+// source layout that start with skip blank lines; the file list is bound
+// as parameter $param.
+func ReadCSVSQL(s *catalog.Source, l *catalog.Layout, skip, param int, mode readMode) string {
 	var cols []string
 	for _, f := range l.Fields {
 		cols = append(cols, quoteLit(f.Header)+": "+quoteLit(string(f.Type)))
@@ -30,6 +32,9 @@ func ReadCSVSQL(s *catalog.Source, l *catalog.Layout, param int, mode readMode) 
 		"timestampformat = " + quoteLit(catalog.TimestampFormat),
 		"dateformat = " + quoteLit(catalog.DateFormat),
 		"nullstr = " + quoteLit(s.NullMarker),
+	}
+	if skip > 0 {
+		opts = append(opts, fmt.Sprintf("skip = %d", skip))
 	}
 	switch mode {
 	case strict:
@@ -51,6 +56,7 @@ func ReadCSVSQL(s *catalog.Source, l *catalog.Layout, param int, mode readMode) 
 // the group's first id: cheaper than joining on the file name. Files
 // written by Python have no NULL marker: an empty field is NULL in a
 // numeric column and an empty string in a text column.
+// The layout's computed fields follow the canonical ones, in name order.
 func sourceRel(g group, param int, mode readMode) string {
 	s, l := g.src, g.layout
 	byName := map[string]catalog.Field{}
@@ -65,10 +71,31 @@ func sourceRel(g group, param int, mode readMode) string {
 			if s.NullMarker == "" && f.Type == catalog.Text {
 				expr = "coalesce(" + expr + ", '')"
 			}
+		} else if e, ok := l.Computed[c.Name()]; ok {
+			expr = "CAST(" + e + " AS " + string(c.Type) + ")"
 		}
 		sel = append(sel, expr+" AS "+quoteIdent(c.Name()))
 	}
-	return "(SELECT " + strings.Join(sel, ", ") + " FROM " + ReadCSVSQL(s, l, param, mode) + " r)"
+	for _, n := range extraFields(s, l) {
+		sel = append(sel, l.Computed[n]+" AS "+quoteIdent(n))
+	}
+	return "(SELECT " + strings.Join(sel, ", ") + " FROM " + ReadCSVSQL(s, l, g.skip, param, mode) + " r)"
+}
+
+// extraFields are the computed fields of l that are not canonical, sorted.
+func extraFields(s *catalog.Source, l *catalog.Layout) []string {
+	canon := map[string]bool{}
+	for _, c := range s.Canonical() {
+		canon[c.Name()] = true
+	}
+	var out []string
+	for n := range l.Computed {
+		if !canon[n] {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // fromSQL is the FROM clause of a mapping over the source relation rel.
@@ -83,13 +110,29 @@ func partitionExprs(m *catalog.Mapping) [3]string {
 	return m.Partition
 }
 
-// badSQL is true for a row that one of the mapping's checks rejects.
-func badSQL(m *catalog.Mapping) string {
-	if len(m.Checks) == 0 {
+// checksOf are the checks that reject rows of m: with strict, its notices too.
+func checksOf(m *catalog.Mapping, strict bool) []catalog.Check {
+	if !strict {
+		return m.Checks
+	}
+	return append(slices.Clip(m.Checks), m.Notices...)
+}
+
+// noticesOf are the notices said of landing rows of m (none with strict).
+func noticesOf(m *catalog.Mapping, strict bool) []catalog.Check {
+	if strict {
+		return nil
+	}
+	return m.Notices
+}
+
+// anySQL is true for a row where one of cs holds.
+func anySQL(cs []catalog.Check) string {
+	if len(cs) == 0 {
 		return "false"
 	}
-	parts := make([]string, len(m.Checks))
-	for i, c := range m.Checks {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
 		parts[i] = "coalesce(" + c.Bad + ", false)"
 	}
 	return "(" + strings.Join(parts, " OR ") + ")"
@@ -126,8 +169,8 @@ func targetExprs(m *catalog.Mapping) (*catalog.Table, []string) {
 
 // LandingSQL returns the SELECT of the rows of mapping m that land in its
 // table, over the source relation rel: y, m, d, then the table's columns
-// in order, typed as the table.
-func LandingSQL(m *catalog.Mapping, rel string) string {
+// in order, typed as the table. With strict, rows with notices do not land.
+func LandingSQL(m *catalog.Mapping, rel string, strict bool) string {
 	t, exprs := targetExprs(m)
 	p := partitionExprs(m)
 	var sel []string
@@ -138,16 +181,16 @@ func LandingSQL(m *catalog.Mapping, rel string) string {
 		sel = append(sel, exprs[i]+" AS "+quoteIdent(c.Name))
 	}
 	return "SELECT " + strings.Join(sel, ", ") + fromSQL(m, rel) +
-		" WHERE " + keepSQL(m) + " AND NOT " + badSQL(m)
+		" WHERE " + keepSQL(m) + " AND NOT " + anySQL(checksOf(m, strict))
 }
 
 // passSQL is the one query that reads a batch of a source for all its
 // mappings (which share joins and partition): per file and partition, the
 // rows read, and per mapping the landing rows and their checksum, the rows
-// its checks reject, and the rows each filter leaves out. The innermost
-// level computes each value once; the middle level hashes the rows (only
-// the landing ones if a filter is selective).
-func passSQL(maps []*catalog.Mapping, rel string) string {
+// its checks reject, the rows each filter leaves out and the landing rows
+// with a notice. The innermost level computes each value once; the middle
+// level hashes the rows (only the landing ones if a filter is selective).
+func passSQL(maps []*catalog.Mapping, rel string, strict bool) string {
 	p := partitionExprs(maps[0])
 	inner := []string{"s.file_id"}
 	for i, c := range catalog.PartitionColumns {
@@ -159,8 +202,9 @@ func passSQL(maps []*catalog.Mapping, rel string) string {
 		t, exprs := targetExprs(m)
 		bad := fmt.Sprintf("bad_%d", i)
 		land := fmt.Sprintf("NOT %s", bad)
-		inner = append(inner, badSQL(m)+" AS "+bad)
-		middle = append(middle, bad)
+		note := fmt.Sprintf("note_%d", i)
+		inner = append(inner, anySQL(checksOf(m, strict))+" AS "+bad, anySQL(noticesOf(m, strict))+" AS "+note)
+		middle = append(middle, bad, note)
 		for j, f := range m.Filters {
 			flt := fmt.Sprintf("flt_%d_%d", i, j)
 			inner = append(inner, fmt.Sprintf("NOT coalesce(%s, false) AS %s", f.Keep, flt))
@@ -179,6 +223,7 @@ func passSQL(maps []*catalog.Mapping, rel string) string {
 		for j := range m.Filters {
 			outer = append(outer, fmt.Sprintf("count(*) FILTER (WHERE flt_%d_%d AND NOT %s)", i, j, bad))
 		}
+		outer = append(outer, "count(*) FILTER (WHERE "+note+" AND "+land+")")
 	}
 	return "SELECT " + strings.Join(outer, ", ") + " FROM (SELECT " + strings.Join(middle, ", ") +
 		" FROM (SELECT " + strings.Join(inner, ", ") + fromSQL(maps[0], rel) + ") t) h GROUP BY file_id, y, m, d"
@@ -208,21 +253,39 @@ func selective(m *catalog.Mapping) bool {
 	return false
 }
 
-// checkRejectsSQL returns rows (ordinal of the row in its file, index of
-// the first failing check, offending value) of mapping m over table one,
-// which holds the rows of a single file in file order.
-func checkRejectsSQL(m *catalog.Mapping) string {
-	var which, value []string
-	for i, c := range m.Checks {
-		which = append(which, fmt.Sprintf("WHEN coalesce(%s, false) THEN %d", c.Bad, i))
+// findingsSQL returns, for mapping m over table batch (the rows of a
+// batch in file order), the rows its checks reject (the first failing
+// check) and, on the landing rows, every notice that holds: file id,
+// ordinal of the row in its file, index of the finding in cs (checks, then
+// notices), offending value. Only the files of ids (bound as $1) are read.
+func findingsSQL(m *catalog.Mapping, strict bool) (string, []catalog.Check) {
+	checks, notices := checksOf(m, strict), noticesOf(m, strict)
+	cs := append(slices.Clip(checks), notices...)
+	if len(cs) == 0 {
+		return "", nil
+	}
+	var first, hits, vals []string
+	for i, c := range cs {
+		cond := "coalesce(" + c.Bad + ", false)"
+		if i < len(checks) {
+			first = append(first, fmt.Sprintf("WHEN %s THEN %d", cond, i))
+		} else {
+			hits = append(hits, fmt.Sprintf("CASE WHEN %s AND %s AND NOT %s THEN %d END", cond, keepSQL(m), anySQL(checks), i))
+		}
 		v := c.Value
 		if v == "" {
 			v = "s." + quoteIdent(c.Column)
 		}
-		value = append(value, fmt.Sprintf("WHEN coalesce(%s, false) THEN CAST(%s AS VARCHAR)", c.Bad, v))
+		vals = append(vals, "CAST("+v+" AS VARCHAR)")
 	}
-	return "SELECT s.rowid, CASE " + strings.Join(which, " ") + " END, CASE " + strings.Join(value, " ") + " END" +
-		fromSQL(m, "one") + " WHERE " + badSQL(m) + " ORDER BY s.rowid"
+	if len(first) > 0 {
+		hits = append([]string{"CASE " + strings.Join(first, " ") + " END"}, hits...)
+	}
+	rel := "(SELECT * FROM batch WHERE list_contains($1, file_id))"
+	q := "SELECT file_id, ord, h, vals[h + 1] FROM (SELECT file_id, ord, unnest(hits) AS h, vals FROM (" +
+		"SELECT s.file_id, s.ord, list_filter([" + strings.Join(hits, ", ") + "], x -> x IS NOT NULL) AS hits, [" +
+		strings.Join(vals, ", ") + "] AS vals" + fromSQL(m, rel) + ")) ORDER BY file_id, ord, h"
+	return q, cs
 }
 
 // relationSQL fills a relation from one source relation.

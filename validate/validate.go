@@ -11,6 +11,7 @@ import (
 
 	"spotmigrate/catalog"
 	"spotmigrate/checksum"
+	"spotmigrate/iana"
 )
 
 // DefaultRejectsListed is how many rejects per file a manifest lists; the
@@ -27,6 +28,14 @@ type Options struct {
 	MemoryLimit   string
 	RejectsListed int
 	Progress      Progress
+	// IANADir holds the registries when the tree has none of its own
+	// (--iana-dir); empty means the tree's, else the embedded ones.
+	IANADir string
+	// DNSZones are UTC offsets in seconds by zone token (--dns-timezone);
+	// they override what the dns_scores files say.
+	DNSZones map[string]int64
+	// Strict turns notices into rejects.
+	Strict bool
 }
 
 // Progress receives the files and bytes read so far.
@@ -84,14 +93,31 @@ func RunWork(ctx context.Context, opt Options) (*Manifest, *Work, error) {
 			return nil, nil, fmt.Errorf("failed to create work folder: %w", err)
 		}
 	}
-	w, err := OpenWork(ctx, WorkOptions{Dir: dir, MemoryLimit: opt.MemoryLimit})
+	reg, err := iana.Load(opt.OAPath, opt.IANADir)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := OpenWork(ctx, WorkOptions{Dir: dir, MemoryLimit: opt.MemoryLimit, IANA: reg,
+		Zones: opt.DNSZones, Strict: opt.Strict})
 	if err != nil {
 		return nil, nil, err
 	}
 	r := &run{opt: opt, w: w, t: t, byRead: map[string]*file{}, byID: map[int]*file{},
 		skipLines: map[int]map[int64]bool{}, todo: map[string]bool{}, filled: map[string]bool{}}
 	m, err := r.validate(ctx)
+	if m != nil {
+		m.Registries = registryFiles(reg)
+	}
 	return m, w, err
+}
+
+// registryFiles lists the registry files a run resolved coded fields with.
+func registryFiles(set *iana.Set) []Registry {
+	out := []Registry{}
+	for _, r := range set.Registries {
+		out = append(out, Registry{Kind: r.Kind, Path: r.Path, SHA256: r.SHA256})
+	}
+	return out
 }
 
 func checkPipelines(p []string) error {
@@ -223,6 +249,9 @@ func (r *run) register(ctx context.Context, s *catalog.Source, files []*file) ([
 	var bad int
 	var badBytes int64
 	for _, f := range files {
+		if f.Error == "" && f.layout.Notice != "" && r.opt.Strict {
+			f.fail(false, "layout "+f.layout.Name+": "+f.layout.Notice+" (rejected: --strict)")
+		}
 		if f.Error == "" {
 			good = append(good, f)
 		} else {
@@ -246,26 +275,36 @@ func (r *run) register(ctx context.Context, s *catalog.Source, files []*file) ([
 }
 
 // relations builds each relation once all its sources are registered, and
-// removes duplicates. A relation none of whose sources has a file is
-// built empty.
+// reduces it. A relation none of whose sources has a file is built empty.
+// A batch that feeds several relations is read once.
 func (r *run) relations(ctx context.Context) error {
+	var ready []*catalog.Relation
 	for i := range catalog.Relations {
 		rel := &catalog.Relations[i]
-		if r.filled[rel.Name] || !r.registered(rel.Sources) {
-			continue
+		if !r.filled[rel.Name] && r.registered(rel.Sources) {
+			ready = append(ready, rel)
 		}
-		for _, g := range r.w.groups {
-			if !slices.Contains(rel.Sources, g.src.Name) {
-				continue
-			}
-			for _, b := range g.batches() {
-				if err := r.w.fillRelation(ctx, rel, b); err != nil {
-					return err
-				}
+	}
+	for _, g := range r.w.groups {
+		var rels []*catalog.Relation
+		for _, rel := range ready {
+			if slices.Contains(rel.Sources, g.src.Name) {
+				rels = append(rels, rel)
 			}
 		}
+		for _, b := range g.batches() {
+			if err := r.w.fillRelations(ctx, rels, b); err != nil {
+				return err
+			}
+		}
+	}
+	for _, rel := range ready {
 		name := quoteIdent(rel.Name)
-		if _, err := r.w.Conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+name+" AS SELECT DISTINCT * FROM "+name); err != nil {
+		reduce := rel.Reduce
+		if reduce == "" {
+			reduce = "SELECT DISTINCT * FROM " + name
+		}
+		if _, err := r.w.Conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+name+" AS "+reduce); err != nil {
 			return fmt.Errorf("failed to build %s: %w", rel.Name, err)
 		}
 		r.filled[rel.Name] = true
@@ -319,7 +358,7 @@ func (r *run) pass(ctx context.Context, b group, maps []*catalog.Mapping, parts 
 	for _, rj := range rejects {
 		r.addTypeReject(rj)
 	}
-	badFiles := map[int]bool{}
+	found := map[int]bool{}
 	for _, row := range rows {
 		f := r.byID[row.fileID]
 		f.Rows += row.rows
@@ -328,8 +367,8 @@ func (r *run) pass(ctx context.Context, b group, maps []*catalog.Mapping, parts 
 			for j, flt := range m.Filters {
 				f.addFiltered(flt.Rule+" → "+m.Table, st.filtered[j])
 			}
-			if st.bad > 0 {
-				badFiles[f.id] = true
+			if st.bad > 0 || st.noted > 0 {
+				found[f.id] = true
 			}
 			if st.landing == 0 {
 				continue
@@ -351,13 +390,15 @@ func (r *run) pass(ctx context.Context, b group, maps []*catalog.Mapping, parts 
 		}
 	}
 	for _, f := range b.files {
-		if badFiles[f.id] {
-			if err := r.checkRejects(ctx, b, f, maps); err != nil {
-				return err
-			}
+		if f.layout.Notice != "" {
+			f.addNotice(r.opt.RejectsListed, Reject{Line: int64(f.skip) + 1,
+				Reason: "layout " + f.layout.Name + ": " + f.layout.Notice, Raw: strings.Join(f.header, string(f.src.Delim))})
 		}
 	}
-	return nil
+	if len(found) == 0 {
+		return nil
+	}
+	return r.findings(ctx, b, found, maps)
 }
 
 type partKey struct {
@@ -443,56 +484,103 @@ func (f *file) addReject(limit int, rj Reject) {
 	}
 }
 
-// checkRejects records the rows of f that m's checks reject, with their
-// lines: f is read again alone, in file order, so each row's position in
-// the file is known.
-func (r *run) checkRejects(ctx context.Context, b group, f *file, maps []*catalog.Mapping) error {
-	single := group{src: b.src, layout: b.layout, files: []*file{f}}
-	for _, q := range []string{"SET preserve_insertion_order = true",
-		"CREATE OR REPLACE TEMP TABLE one AS SELECT * FROM " + sourceRel(single, 1, lenient)} {
-		var args []any
-		if q != "SET preserve_insertion_order = true" {
-			args = []any{single.paths()}
-		}
-		if _, err := r.w.Conn.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("failed to re-read %s: %w", f.Path, err)
+// addNotice counts a notice and lists it up to limit.
+func (f *file) addNotice(limit int, n Reject) {
+	f.NoticeCount++
+	if len(f.Notices) < limit {
+		f.Notices = append(f.Notices, n)
+	}
+}
+
+// findings records the rows that checks reject and the landing rows that
+// notices mark, with their lines, for the files of batch b in found: the
+// batch is read again once, in file order, so that each row's position
+// in its file is known (one read per batch, however many files it holds
+// with findings).
+func (r *run) findings(ctx context.Context, b group, found map[int]bool, maps []*catalog.Mapping) error {
+	ids := make([]int32, 0, len(found))
+	for id := range found {
+		ids = append(ids, int32(id))
+	}
+	slices.Sort(ids)
+	if err := r.readBatch(ctx, b); err != nil {
+		return err
+	}
+	byFile := map[int][]hit{}
+	for _, m := range maps {
+		if err := r.mappingFindings(ctx, m, ids, byFile); err != nil {
+			return err
 		}
 	}
-	defer r.w.Conn.ExecContext(ctx, "SET preserve_insertion_order = false")
-	for _, m := range maps {
-		if len(m.Checks) == 0 {
-			continue
-		}
-		if err := r.checkMapping(ctx, f, m); err != nil {
+	for _, id := range ids {
+		if err := r.record(r.byID[int(id)], byFile[int(id)]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (r *run) checkMapping(ctx context.Context, f *file, m *catalog.Mapping) error {
-	rows, err := r.w.Conn.QueryContext(ctx, checkRejectsSQL(m))
-	if err != nil {
-		return fmt.Errorf("failed to check rows of %s: %w", f.Path, err)
-	}
-	type hit struct {
-		ord   int64
-		check int
-		value *string
-	}
-	var hits []hit
-	for rows.Next() {
-		var h hit
-		if err := rows.Scan(&h.ord, &h.check, &h.value); err != nil {
-			rows.Close()
-			return fmt.Errorf("failed to check rows of %s: %w", f.Path, err)
+// readBatch reads a batch again into the temporary table batch, with each
+// row's ordinal in its file (ord).
+func (r *run) readBatch(ctx context.Context, b group) error {
+	qs := []string{"SET preserve_insertion_order = true",
+		"CREATE OR REPLACE TEMP TABLE batch_read AS SELECT * FROM " + sourceRel(b, 1, lenient),
+		"CREATE OR REPLACE TEMP TABLE batch AS SELECT *, rowid - min(rowid) OVER (PARTITION BY file_id) AS ord FROM batch_read",
+		"SET preserve_insertion_order = false"}
+	for _, q := range qs {
+		var args []any
+		if strings.Contains(q, "$1") {
+			args = []any{b.paths()}
 		}
-		hits = append(hits, h)
+		if _, err := r.w.Conn.ExecContext(ctx, q, args...); err != nil {
+			r.w.Conn.ExecContext(ctx, "SET preserve_insertion_order = false")
+			return fmt.Errorf("failed to re-read %d %s file(s) starting with %s: %w", len(b.files), b.src.Name, b.files[0].Path, err)
+		}
 	}
-	rows.Close()
+	return nil
+}
+
+// hit is one finding of a row: its ordinal in the file, the check or
+// notice, the offending value; reject says which of the two.
+type hit struct {
+	ord    int64
+	check  catalog.Check
+	value  *string
+	reject bool
+}
+
+// mappingFindings adds the findings of m over the batch table, by file.
+func (r *run) mappingFindings(ctx context.Context, m *catalog.Mapping, ids []int32, byFile map[int][]hit) error {
+	q, cs := findingsSQL(m, r.opt.Strict)
+	if q == "" {
+		return nil
+	}
+	nChecks := len(checksOf(m, r.opt.Strict))
+	rows, err := r.w.Conn.QueryContext(ctx, q, ids)
+	if err != nil {
+		return fmt.Errorf("failed to check rows for %s: %w", m.Table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int
+		var h hit
+		var which int
+		if err := rows.Scan(&id, &h.ord, &which, &h.value); err != nil {
+			return fmt.Errorf("failed to check rows for %s: %w", m.Table, err)
+		}
+		h.check, h.reject = cs[which], which < nChecks
+		byFile[id] = append(byFile[id], h)
+	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("failed to check rows of %s: %w", f.Path, err)
+		return fmt.Errorf("failed to check rows for %s: %w", m.Table, err)
 	}
+	return nil
+}
+
+// record adds the findings of one file: a row two mappings reject is one
+// rejected row; notices are said once per row and column.
+func (r *run) record(f *file, hits []hit) error {
+	slices.SortStableFunc(hits, func(a, b hit) int { return int(a.ord - b.ord) })
 	ords := make([]int64, len(hits))
 	for i, h := range hits {
 		ords[i] = h.ord
@@ -501,20 +589,29 @@ func (r *run) checkMapping(ctx context.Context, f *file, m *catalog.Mapping) err
 	if err != nil {
 		return err
 	}
+	rejected := map[int64]bool{}
+	noted := map[string]bool{}
 	for i, h := range hits {
-		c := m.Checks[h.check]
 		val := "NULL"
 		if h.value != nil {
 			val = *h.value
 		}
-		col := columnIndex(f, c.Column)
-		field := c.Column
+		col := columnIndex(f, h.check.Column)
+		field := h.check.Column
 		if col > 0 {
 			field = f.layout.Fields[col-1].Header
 		}
-		f.Rejected++
-		f.addReject(r.opt.RejectsListed, Reject{Line: lines[i].line, Column: col,
-			Field: field, Reason: fmt.Sprintf("column %q: %q: %s", field, val, c.Reason), Raw: lines[i].raw})
+		rj := Reject{Line: lines[i].line, Column: col, Field: field,
+			Reason: fmt.Sprintf("column %q: %q: %s", field, val, h.check.Reason), Raw: lines[i].raw}
+		switch {
+		case h.reject && !rejected[h.ord]:
+			rejected[h.ord] = true
+			f.Rejected++
+			f.addReject(r.opt.RejectsListed, rj)
+		case !h.reject && !noted[fmt.Sprint(h.ord, field)]:
+			noted[fmt.Sprint(h.ord, field)] = true
+			f.addNotice(r.opt.RejectsListed, rj)
+		}
 	}
 	return nil
 }
@@ -547,6 +644,10 @@ func (r *run) manifest(parts []Partition) *Manifest {
 		if int64(len(f.Rejects)) < f.Rejected {
 			f.RejectsListed = len(f.Rejects)
 		}
+		sort.SliceStable(f.Notices, func(i, j int) bool { return f.Notices[i].Line < f.Notices[j].Line })
+		if int64(len(f.Notices)) < f.NoticeCount {
+			f.NoticesListed = len(f.Notices)
+		}
 		m.Files = append(m.Files, f.File)
 		s := &m.Summary
 		s.Files++
@@ -564,6 +665,10 @@ func (r *run) manifest(parts []Partition) *Manifest {
 		}
 		if f.Rejected > 0 {
 			s.FilesRejected++
+		}
+		s.Notices += f.NoticeCount
+		if f.NoticeCount > 0 {
+			s.FilesNoticed++
 		}
 	}
 	if m.Files == nil {

@@ -3,14 +3,16 @@ package validate
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
-	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+	"github.com/duckdb/duckdb-go/v2" // also registers the "duckdb" driver
 
 	"spotmigrate/catalog"
+	"spotmigrate/iana"
 )
 
 // Work is the embedded DuckDB work database of one run. It holds the files
@@ -22,6 +24,8 @@ type Work struct {
 	Dir  string
 	// groups are the readable files by source and layout (set by validate).
 	groups []group
+	// strict: rows with notices are rejected.
+	strict bool
 }
 
 // WorkOptions bound the work database.
@@ -29,6 +33,12 @@ type WorkOptions struct {
 	Dir         string // where the database and its spill files live
 	MemoryLimit string // DuckDB memory_limit, e.g. "512MB"
 	Threads     int
+	// IANA are the registries coded fields are resolved with; nil means the
+	// embedded ones.
+	IANA *iana.Set
+	// Zones are UTC offsets in seconds by DNS zone token (--dns-timezone).
+	Zones  map[string]int64
+	Strict bool
 }
 
 // OpenWork creates a fresh work database in opt.Dir.
@@ -45,7 +55,7 @@ func OpenWork(ctx context.Context, opt WorkOptions) (*Work, error) {
 		db.Close()
 		return nil, fmt.Errorf("failed to open work database: %w", err)
 	}
-	w := &Work{DB: db, Conn: conn, Dir: opt.Dir}
+	w := &Work{DB: db, Conn: conn, Dir: opt.Dir, strict: opt.Strict}
 	if opt.MemoryLimit == "" {
 		opt.MemoryLimit = "512MB"
 	}
@@ -65,7 +75,18 @@ func OpenWork(ctx context.Context, opt WorkOptions) (*Work, error) {
 			return nil, fmt.Errorf("failed to prepare work database: %s: %w", firstLine(q), err)
 		}
 	}
-	if err := w.loadIANA(ctx); err != nil {
+	if err := registerFunctions(conn); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if opt.IANA == nil {
+		opt.IANA = iana.Embedded()
+	}
+	if err := w.loadIANA(ctx, opt.IANA); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := w.loadZones(ctx, opt.Zones); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -78,7 +99,7 @@ func (w *Work) Close() error {
 	return w.DB.Close()
 }
 
-// schemaSQL creates the files, iana and relation tables.
+// schemaSQL creates the files, registry, zone and relation tables.
 func schemaSQL() []string {
 	var fcols []string
 	for _, n := range catalog.FileFields() {
@@ -86,7 +107,11 @@ func schemaSQL() []string {
 	}
 	out := []string{
 		`CREATE TABLE files (id INTEGER, y SMALLINT, m TINYINT, d TINYINT, day DATE, ` + strings.Join(fcols, ", ") + `)`,
-		`CREATE TABLE iana (kind VARCHAR, code VARCHAR, name VARCHAR, key VARCHAR, is_primary BOOLEAN)`,
+		// iana_keys: IanaTransform's lookup (key → name) and that name's
+		// code; iana_codes: name → code
+		`CREATE TABLE iana_keys (kind VARCHAR, key VARCHAR, name VARCHAR, code VARCHAR, PRIMARY KEY (kind, key))`,
+		`CREATE TABLE iana_codes (kind VARCHAR, name VARCHAR, code VARCHAR, PRIMARY KEY (kind, name))`,
+		`CREATE TABLE tz_flag (zone VARCHAR PRIMARY KEY, off BIGINT)`,
 	}
 	for _, r := range catalog.Relations {
 		out = append(out, "CREATE TABLE "+quoteIdent(r.Name)+" ("+r.Columns+")")
@@ -94,23 +119,69 @@ func schemaSQL() []string {
 	return out
 }
 
-func (w *Work) loadIANA(ctx context.Context) error {
-	tx, err := w.Conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("failed to load IANA table: %w", err)
-	}
-	defer tx.Rollback()
-	st, err := tx.PrepareContext(ctx, `INSERT INTO iana VALUES (?, ?, ?, lower(?), ?)`)
-	if err != nil {
-		return fmt.Errorf("failed to load IANA table: %w", err)
-	}
-	defer st.Close()
-	for _, e := range catalog.IANATable {
-		if _, err := st.ExecContext(ctx, e.Kind, e.Code, e.Name, e.Name, e.Primary); err != nil {
-			return fmt.Errorf("failed to load IANA table: %w", err)
+// loadIANA fills the registry tables from the install's registries.
+func (w *Work) loadIANA(ctx context.Context, set *iana.Set) error {
+	err := w.appendRows("iana_keys", func(add func(...driver.Value) error) error {
+		for _, r := range set.Registries {
+			for k, n := range r.Names {
+				if err := add(r.Kind, k, n, r.Codes[n]); err != nil {
+					return err
+				}
+			}
 		}
+		return nil
+	})
+	if err == nil {
+		err = w.appendRows("iana_codes", func(add func(...driver.Value) error) error {
+			for _, r := range set.Registries {
+				for n, c := range r.Codes {
+					if err := add(r.Kind, n, c); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
 	}
-	return tx.Commit()
+	if err != nil {
+		return fmt.Errorf("failed to load the IANA registries: %w", err)
+	}
+	return nil
+}
+
+// loadZones fills tz_flag.
+func (w *Work) loadZones(ctx context.Context, zones map[string]int64) error {
+	err := w.appendRows("tz_flag", func(add func(...driver.Value) error) error {
+		for z, off := range zones {
+			if err := add(z, off); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("failed to load the DNS time zones: %w", err)
+	}
+	return nil
+}
+
+// appendRows appends the rows fill adds to a table.
+func (w *Work) appendRows(table string, fill func(add func(...driver.Value) error) error) error {
+	return w.Conn.Raw(func(dc any) error {
+		conn, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", dc)
+		}
+		app, err := duckdb.NewAppenderFromConn(conn, "", table)
+		if err != nil {
+			return err
+		}
+		if err := fill(app.AppendRow); err != nil {
+			app.Close()
+			return err
+		}
+		return app.Close()
+	})
 }
 
 // quoteIdent quotes a catalog identifier for DuckDB. Identifiers come from
@@ -148,5 +219,5 @@ func (w *Work) StageSQL(m *catalog.Mapping) (string, []any) {
 	if len(rels) == 0 {
 		return "", nil
 	}
-	return LandingSQL(m, "("+strings.Join(rels, " UNION ALL ")+")"), args
+	return LandingSQL(m, "("+strings.Join(rels, " UNION ALL ")+")", w.strict), args
 }

@@ -152,8 +152,9 @@ func printOutcome(w io.Writer, res *load.Result) {
 	if len(res.Resumed) > 0 {
 		fmt.Fprintf(w, "Resumed an interrupted run: %d partition(s) were left dirty and were loaded again.\n", len(res.Resumed))
 	}
-	fmt.Fprintf(w, "Validated %d file(s): %d table rows will land, %d rejected, %d file error(s).\n",
-		res.Manifest.Summary.Files, res.Manifest.Summary.Landing, res.Manifest.Summary.Rejected, res.Manifest.Summary.FileErrors)
+	sum := res.Manifest.Summary
+	fmt.Fprintf(w, "Validated %d file(s): %d table rows will land, %d rejected, %d file error(s), %d notice(s).\n",
+		sum.Files, sum.Landing, sum.Rejected, sum.FileErrors, sum.Notices)
 	fmt.Fprintf(w, "Loaded %d table(s); %d table(s) already matched and were left alone.\n", len(res.Loaded), len(res.Verified))
 	if len(res.Statements) > 0 {
 		lo, hi := -1, 0
@@ -189,6 +190,17 @@ func printOutcome(w io.Writer, res *load.Result) {
 			}
 			for _, r := range f.Rejects {
 				fmt.Fprintf(w, "  %s: %s\n", r.Location(f.Path), r.Reason)
+			}
+		}
+	}
+	if sum.Notices > 0 {
+		fmt.Fprintln(w, "Notices (the rows landed; --strict rejects them):")
+		for _, f := range res.Manifest.Files {
+			for _, n := range f.Notices {
+				fmt.Fprintf(w, "  %s: %s\n", n.Location(f.Path), n.Reason)
+			}
+			if f.NoticesListed > 0 {
+				fmt.Fprintf(w, "  %s: %d more notice(s) not listed\n", f.Path, f.NoticeCount-int64(f.NoticesListed))
 			}
 		}
 	}

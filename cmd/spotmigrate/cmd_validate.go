@@ -9,15 +9,23 @@ import (
 
 type validateOptions struct {
 	oaPath, pipelines, format, output, workDir, memory string
+	ianaDir, dnsZones                                  string
+	strict                                             bool
 }
 
 func (o *validateOptions) addFlags(fs interface {
 	StringVar(*string, string, string, string)
+	BoolVar(*bool, string, bool, string)
 }) {
 	fs.StringVar(&o.oaPath, "oa-path", "", "the old spot-oa folder, or its data/ folder (required)")
 	fs.StringVar(&o.pipelines, "pipelines", "flow,dns,proxy", "comma-separated pipelines to read")
 	fs.StringVar(&o.workDir, "work-dir", "", "folder for the work database (default: a temporary folder)")
 	fs.StringVar(&o.memory, "memory-limit", "512MB", "memory limit of the embedded DuckDB")
+	fs.StringVar(&o.ianaDir, "iana-dir", "", "folder of the IANA registries (iana_config.json or the four CSVs;\n"+
+		"default: <spot-oa>/oa/components/iana, else the built-in abe8447 copies)")
+	fs.StringVar(&o.dnsZones, "dns-timezone", "", "UTC offsets of DNS frame-time zone tokens, TOKEN=±HH:MM[,…]\n"+
+		"(default: learned per day from dns_scores.csv; UTC and GMT are +00:00)")
+	fs.BoolVar(&o.strict, "strict", false, "reject the rows that would land with a notice")
 }
 
 func (o *validateOptions) options(progress validate.Progress) (validate.Options, error) {
@@ -28,8 +36,13 @@ func (o *validateOptions) options(progress validate.Progress) (validate.Options,
 	if err != nil {
 		return validate.Options{}, err
 	}
+	zones, err := zonesFlag(o.dnsZones)
+	if err != nil {
+		return validate.Options{}, err
+	}
 	return validate.Options{OAPath: o.oaPath, Pipelines: pipes, WorkDir: o.workDir,
-		MemoryLimit: o.memory, Progress: progress}, nil
+		MemoryLimit: o.memory, Progress: progress, IANADir: o.ianaDir, DNSZones: zones,
+		Strict: o.strict}, nil
 }
 
 func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"spotmigrate/catalog"
@@ -57,6 +59,37 @@ func pipelinesFlag(s string) ([]string, error) {
 	}
 	if len(out) == 0 {
 		return nil, usageErr("--pipelines: no pipeline given")
+	}
+	return out, nil
+}
+
+var zoneRE = regexp.MustCompile(`^([^=\s,]+)=([+-])([0-9]{2}):([0-9]{2})$`)
+
+// zonesFlag parses --dns-timezone: TOKEN=±HH:MM[,…], offsets in seconds.
+func zonesFlag(s string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		m := zoneRE.FindStringSubmatch(part)
+		if m == nil {
+			return nil, usageErr("--dns-timezone: %q is not TOKEN=±HH:MM (e.g. PDT=-07:00)", part)
+		}
+		h, _ := strconv.Atoi(m[3])
+		mi, _ := strconv.Atoi(m[4])
+		if h > 14 || mi > 59 {
+			return nil, usageErr("--dns-timezone: %q: offset out of range (at most ±14:00)", part)
+		}
+		off := int64(h*3600 + mi*60)
+		if m[2] == "-" {
+			off = -off
+		}
+		if _, dup := out[m[1]]; dup {
+			return nil, usageErr("--dns-timezone: %s given twice", m[1])
+		}
+		out[m[1]] = off
 	}
 	return out, nil
 }
