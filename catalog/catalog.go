@@ -80,6 +80,9 @@ type Field struct {
 	// As is the canonical name the field is known by in mappings; empty
 	// means the lower-cased header, Drop means not carried.
 	As string
+	// Literal: the writer's NULL text is a value here, not SQL NULL (the
+	// DNS type-10 name NULL in a DNS edge file's name column).
+	Literal bool
 }
 
 // Name returns the canonical name of f.
@@ -132,7 +135,8 @@ type Source struct {
 	// available to mappings as f.<group>.
 	Pattern *regexp.Regexp
 	Delim   byte
-	// Quoted: fields may be wrapped in double quotes (the DNS edge files).
+	// Quoted: fields may be wrapped in double quotes (the DNS edge files,
+	// written QUOTE_ALL: there the NULL text is quoted too).
 	Quoted bool
 	// NullMarker is the text the writer used for SQL NULL: "NULL" for
 	// impala-shell output, "" for Python-written files (where an empty

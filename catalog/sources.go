@@ -1,6 +1,9 @@
 package catalog
 
-import "regexp"
+import (
+	"regexp"
+	"slices"
+)
 
 // fields builds a layout's field list from header, type pairs; a header
 // written "name>canon" is read as name and known as canon ("-" drops it).
@@ -22,6 +25,14 @@ func fields(pairs ...any) []Field {
 // frameTimeParts are the wall clock and zone token of a DNS edge row's
 // frame time, computed once per row.
 var frameTimeParts = map[string]string{"ft_wall": FrameWall(`r."frame_time"`), "ft_zone": FrameZone(`r."frame_time"`)}
+
+// literal marks the fields known by names as Literal.
+func literal(fs []Field, names ...string) []Field {
+	for i := range fs {
+		fs[i].Literal = fs[i].Literal || slices.Contains(names, fs[i].Name())
+	}
+	return fs
+}
 
 // The eight columns the flow OA appended after rank, in every layout.
 var flowContext = []any{
@@ -123,9 +134,11 @@ var Sources = []Source{
 		Pattern: regexp.MustCompile(`^edge-(?P<qname>.+)_(?P<hh>[0-9]{2})_(?P<mn>[0-9]{2})\.csv$`),
 		Delim:   ',', Quoted: true, NullMarker: "NULL", Writer: "dns_oa.py (impala-shell, rewritten QUOTE_ALL)",
 		Layouts: []Layout{
-			{Name: "names", Fields: fields("frame_time", Text, "frame_len", Long, "ip_dst", Text,
+			// impala-shell's NULL and the type-10 name NULL are the same text:
+			// in the type name column it is read as the name
+			{Name: "names", Fields: literal(fields("frame_time", Text, "frame_len", Long, "ip_dst", Text,
 				"ip_src", Text, "dns_qry_name", Text, "dns_qry_class_name>qclass", Text,
-				"dns_qry_type_name>qtype", Text, "dns_qry_rcode_name>qrcode", Text, "dns_a", Text),
+				"dns_qry_type_name>qtype", Text, "dns_qry_rcode_name>qrcode", Text, "dns_a", Text), "qtype"),
 				Computed: frameTimeParts},
 			{Name: "codes", Fields: fields("frame_time", Text, "frame_len", Long, "ip_dst", Text,
 				"ip_src", Text, "dns_qry_name", Text, "dns_qry_class>qclass", Text,

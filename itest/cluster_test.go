@@ -70,7 +70,7 @@ func TestMigrateSampleOnCluster(t *testing.T) {
 		}
 	}
 	fs := hdfsClient(t)
-	for _, p := range []string{"/flow/hive/oa/suspicious/y=2016/m=7/d=8", "/dns/hive/oa/edge/y=2016/m=7/d=12", "/proxy/hive/oa/timeline/y=2016/m=7/d=8"} {
+	for _, p := range []string{"/flow/hive/oa/suspicious/y=2016/m=12/d=1", "/dns/hive/oa/edge/y=2016/m=7/d=12", "/proxy/hive/oa/timeline/y=2016/m=10/d=20"} {
 		files, err := fs.ReadDir(tg.huser + p)
 		if err != nil || len(files) == 0 {
 			t.Errorf("partition folder %s: %v (%d files)", tg.huser+p, err, len(files))
@@ -158,7 +158,7 @@ func TestEngineStoppedMidMigration(t *testing.T) {
 		t.Fatalf("the failed run changed the source tree:\n%s", errb.String())
 	}
 	r := spot(t, dir, nil, args...)
-	if r.Code != 0 || !strings.Contains(r.Stdout, "OK: all 52 partition(s) match the manifest") {
+	if r.Code != 0 || !strings.Contains(r.Stdout, "OK: all 55 partition(s) match the manifest") {
 		t.Fatalf("re-run: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
 	if !strings.Contains(r.Stderr, "Resumed an interrupted run") || !strings.Contains(r.Stderr, "Archived proxy to ") {
@@ -190,9 +190,9 @@ func TestTamperOnCluster(t *testing.T) {
 	if r := spot(t, dir, nil, append([]string{"migrate", "--oa-path", "spot-oa", "--no-archive"}, base...)...); r.Code != 0 {
 		t.Fatalf("migrate: exit %d\n%s", r.Code, r.Stderr)
 	}
-	insertCopy(t, tg, "flow_edge", "y = 2016 AND m = 7 AND d = 9", 2016, 7, 9)
+	insertCopy(t, tg, "flow_edge", "y = 2016 AND m = 11 AND d = 30", 2016, 11, 30)
 	rec := spot(t, dir, nil, append([]string{"reconcile"}, tg.flags()...)...)
-	if rec.Code != 4 || !strings.Contains(rec.Stdout, "flow_edge") || !strings.Contains(rec.Stdout, "y=2016/m=7/d=9") ||
+	if rec.Code != 4 || !strings.Contains(rec.Stdout, "flow_edge") || !strings.Contains(rec.Stdout, "y=2016/m=11/d=30") ||
 		!strings.Contains(rec.Stdout, "ROWS DIFFER") {
 		t.Fatalf("reconcile of a tampered engine: exit %d\n%s%s", rec.Code, rec.Stdout, rec.Stderr)
 	}
@@ -201,13 +201,13 @@ func TestTamperOnCluster(t *testing.T) {
 	cmd, errb := start(t, dir, []string{"SPOTMIGRATE_FAILPOINT=before-reconcile:wait", "SPOTMIGRATE_FAILPOINT_FILE=" + marker},
 		append([]string{"migrate", "--oa-path", "spot-oa"}, base...)...)
 	waitMarker(t, marker, cmd, errb)
-	insertCopy(t, tg, "flow_scores", "y = 2016 AND m = 7 AND d = 8", 2016, 7, 8)
+	insertCopy(t, tg, "flow_scores", "y = 2016 AND m = 12 AND d = 1", 2016, 12, 1)
 	os.Remove(marker)
 	err := cmd.Wait()
 	if cmd.ProcessState.ExitCode() != 4 || !strings.Contains(errb.String(), "Not archived flow: reconcile failed.") {
 		t.Fatalf("migrate over a tampered engine: %v\n%s", err, errb.String())
 	}
-	if _, err := os.Stat(filepath.Join(dir, "spot-oa", "data", "flow", "20160708", "flow_scores.csv")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "spot-oa", "data", "flow", "20161201", "flow_scores.csv")); err != nil {
 		t.Errorf("flow was moved despite the failed reconcile: %v", err)
 	}
 }

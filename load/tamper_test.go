@@ -26,9 +26,9 @@ func copySample(t *testing.T) string {
 // pipeline must not be archived.
 func TestTamperBlocksArchive(t *testing.T) {
 	cases := map[string]string{
-		"deleted":    `DELETE FROM target.spot.flow_edge WHERE rowid = (SELECT min(rowid) FROM target.spot.flow_edge WHERE y = 2016 AND m = 7 AND d = 9)`,
-		"duplicated": `INSERT INTO target.spot.flow_edge SELECT * FROM target.spot.flow_edge WHERE y = 2016 AND m = 7 AND d = 9 LIMIT 1`,
-		"changed":    `UPDATE target.spot.flow_edge SET ibyt = ibyt + 1 WHERE rowid = (SELECT min(rowid) FROM target.spot.flow_edge WHERE y = 2016 AND m = 7 AND d = 9)`,
+		"deleted":    `DELETE FROM target.spot.flow_edge WHERE rowid = (SELECT min(rowid) FROM target.spot.flow_edge WHERE y = 2016 AND m = 11 AND d = 30)`,
+		"duplicated": `INSERT INTO target.spot.flow_edge SELECT * FROM target.spot.flow_edge WHERE y = 2016 AND m = 11 AND d = 30 LIMIT 1`,
+		"changed":    `UPDATE target.spot.flow_edge SET ibyt = ibyt + 1 WHERE rowid = (SELECT min(rowid) FROM target.spot.flow_edge WHERE y = 2016 AND m = 11 AND d = 30)`,
 	}
 	want := map[string]string{"deleted": reconcile.Rows, "duplicated": reconcile.Rows, "changed": reconcile.Checksum}
 	for name, q := range cases {
@@ -57,8 +57,8 @@ func TestTamperBlocksArchive(t *testing.T) {
 					bad = append(bad, u.Table+" "+u.Partition()+" "+u.Status+" "+strings.Join(u.Files, ","))
 				}
 			}
-			wantLine := "flow_edge y=2016/m=7/d=9 " + want[name] + " "
-			if len(bad) != 1 || !strings.HasPrefix(bad[0], wantLine) || !strings.Contains(bad[0], "flow/20160709/edge-") {
+			wantLine := "flow_edge y=2016/m=11/d=30 " + want[name] + " "
+			if len(bad) != 1 || !strings.HasPrefix(bad[0], wantLine) || !strings.Contains(bad[0], "flow/20161201/edge-10_0_4_12-10_0_4_1-23-59.tsv") {
 				t.Errorf("mismatches = %q, want one starting %q naming the edge files", bad, wantLine)
 			}
 			if _, err := os.Stat(src); err != nil {

@@ -101,6 +101,9 @@ type group struct {
 	layout *catalog.Layout
 	skip   int
 	files  []*file
+	// idParam, when set, is the parameter holding the files' ids, in list
+	// order: for a group whose ids are not consecutive.
+	idParam int
 }
 
 // like returns an empty group of the same source, layout and skip.
@@ -154,6 +157,9 @@ func groupFiles(files []*file, lastID int) []group {
 // firstID is the id of the group's first file; it panics unless the ids
 // are consecutive, which sourceRel relies on.
 func (g group) firstID() int {
+	if g.idParam > 0 {
+		return 0
+	}
 	for i, f := range g.files {
 		if f.id != g.files[0].id+i {
 			panic(fmt.Sprintf("file ids of %s are not consecutive", g.src.Name))

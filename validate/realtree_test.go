@@ -6,10 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"spotmigrate/catalog"
+	"spotmigrate/oagen"
 )
 
 // The trees below are written byte for byte as the old OA wrote its files
@@ -201,14 +205,15 @@ func TestDNSTimezoneUnknown(t *testing.T) {
 // TestIANAValues: an install whose lookups missed wrote codes in the name
 // columns (they get the registry's names); values the registry does not
 // know land as written with a NULL code and a notice; impala-shell's NULL
-// is SQL NULL, also in the type column (where it could be the name of type
-// 10: the text cannot tell); --strict rejects the rows with notices.
+// is SQL NULL, but in the type name column it is the name of type 10 (the
+// text cannot tell them apart); --strict rejects the rows with notices.
 func TestIANAValues(t *testing.T) {
 	tree := map[string]string{
 		"dns/20160708/edge-c.example.com_10_00.csv": crlf(dnsEdgeHdr,
 			quoteAll("Jul  8 2016 10:00:00.123456000 UTC", "80", "10.0.0.5", "10.0.0.53", "c.example.com", "0x00000001", "28", "3", ""),
 			quoteAll("Jul  8 2016 10:00:01.000000000 UTC", "80", "10.0.0.5", "10.0.0.53", "c.example.com", "0x000000ff", "65", "11", ""),
-			quoteAll("Jul  8 2016 10:00:02.000000000 UTC", "80", "10.0.0.5", "10.0.0.53", "c.example.com", "Internet (IN)", "NULL", "NoError", "")),
+			quoteAll("Jul  8 2016 10:00:02.000000000 UTC", "80", "10.0.0.5", "10.0.0.53", "c.example.com", "Internet (IN)", "NULL", "NoError", ""),
+			quoteAll("Jul  8 2016 10:00:03.000000000 UTC", "80", "10.0.0.5", "10.0.0.53", "c.example.com", "NULL", "A", "NULL", "NULL")),
 		"proxy/20160708/edge-10.0.0.9-0123456789abcdef0123456789abcdef10.tsv": crlf(
 			"p_date\tp_time\tclientip\thost\twebcat\trespcode\treqmethod\tuseragent\tresconttype\treferer\turiport\tserverip\tscbytes\tcsbytes\tfulluri",
 			"2016-07-08\t10:00:00\t10.0.0.9\th.example\tweb\tProcessing (WebDAV)\tGET\tua\ttext/html\t-\t80\t10.1.1.1\t100\t200\thttp://h.example/",
@@ -221,7 +226,8 @@ func TestIANAValues(t *testing.T) {
 		"dns_qry_class_name", "dns_qry_type_name", "dns_qry_rcode_name"),
 		"2016/7/8 unix_tstamp=1467972000 dns_qry_class=0x00000001 dns_qry_type=28 dns_qry_rcode=3 dns_qry_class_name=Internet (IN) dns_qry_type_name=AAAA dns_qry_rcode_name=NXDomain",
 		"2016/7/8 unix_tstamp=1467972001 dns_qry_class=NULL dns_qry_type=NULL dns_qry_rcode=NULL dns_qry_class_name=0x000000ff dns_qry_type_name=65 dns_qry_rcode_name=11",
-		"2016/7/8 unix_tstamp=1467972002 dns_qry_class=0x00000001 dns_qry_type=NULL dns_qry_rcode=0 dns_qry_class_name=Internet (IN) dns_qry_type_name=NULL dns_qry_rcode_name=NoError")
+		"2016/7/8 unix_tstamp=1467972002 dns_qry_class=0x00000001 dns_qry_type=10 dns_qry_rcode=0 dns_qry_class_name=Internet (IN) dns_qry_type_name=NULL dns_qry_rcode_name=NoError",
+		"2016/7/8 unix_tstamp=1467972003 dns_qry_class=NULL dns_qry_type=1 dns_qry_rcode=NULL dns_qry_class_name=NULL dns_qry_type_name=A dns_qry_rcode_name=NULL")
 	wantRows(t, "proxy_edge", landed(t, w, "proxy_edge", "time", "respcode", "respcode_name"),
 		"2016/7/8 time=10:00:00 respcode=102 respcode_name=Processing (WebDAV)",
 		"2016/7/8 time=10:00:01 respcode=404 respcode_name=Not Found",
@@ -242,8 +248,8 @@ func TestIANAValues(t *testing.T) {
 	if m.Summary.Rejected != 2 || m.Summary.Notices != 0 {
 		t.Errorf("--strict: %d rejected, %d notices; want 2 rejected rows, no notices", m.Summary.Rejected, m.Summary.Notices)
 	}
-	if got := landed(t, w, "dns_edge", "unix_tstamp"); len(got) != 2 {
-		t.Errorf("--strict: %d dns_edge rows land, want 2: %v", len(got), got)
+	if got := landed(t, w, "dns_edge", "unix_tstamp"); len(got) != 3 {
+		t.Errorf("--strict: %d dns_edge rows land, want 3: %v", len(got), got)
 	}
 }
 
@@ -323,5 +329,145 @@ func TestRegistriesOfTheTree(t *testing.T) {
 	notices, _ := findings(m)
 	if len(notices) != 4 {
 		t.Errorf("with a registry that calls class 1 'Internet', 'Internet (IN)' is unknown: want 4 notices, got %d: %v", len(notices), notices)
+	}
+}
+
+// TestTreeExpectations checks the bundled trees against their hand-checked
+// expectations (testdata/sample/EXPECTED.md, testdata/trees/EXPECTED.md):
+// rows per partition, no rejects, the notices counted by hand, and the
+// landed values computed by hand (expected_values.tsv: table, partition and
+// source line, column, value; \N is NULL, '' the empty string).
+func TestTreeExpectations(t *testing.T) {
+	for _, tc := range []struct {
+		dir              string
+		notices, skipped int
+	}{
+		{"../testdata/sample", 10, 23},
+		{"../testdata/trees/no-registry", 0, 0},
+		{"../testdata/trees/unconfigured", 0, 0},
+	} {
+		t.Run(filepath.Base(tc.dir), func(t *testing.T) {
+			m, w := validated(t, Options{OAPath: tc.dir + "/spot-oa"})
+			got := map[string]int64{}
+			for _, p := range m.Partitions {
+				got[p.Key()] = p.Rows
+			}
+			want := map[string]int64{}
+			for _, f := range tsv(t, tc.dir+"/expected_counts.tsv", 5) {
+				n, _ := strconv.ParseInt(f[4], 10, 64)
+				want[fmt.Sprintf("%s/y=%s/m=%s/d=%s", f[0], f[1], f[2], f[3])] = n
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("partitions:\n got  %v\n want %v", got, want)
+			}
+			notices, rejects := findings(m)
+			if len(rejects) > 0 || m.Summary.Notices != int64(tc.notices) || m.Summary.Skipped != tc.skipped {
+				t.Errorf("rejects %v; %d notices (want %d): %v; %d skipped (want %d)",
+					rejects, m.Summary.Notices, tc.notices, notices, m.Summary.Skipped, tc.skipped)
+			}
+			for _, f := range tsv(t, tc.dir+"/expected_values.tsv", 4) {
+				checkValue(t, w, f)
+			}
+		})
+	}
+}
+
+// tsv reads the lines of a tab-separated file of n fields.
+func tsv(t *testing.T, path string, n int) [][]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]string
+	for _, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) != n {
+			t.Fatalf("%s: %q has %d fields, want %d", path, line, len(f), n)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// checkValue asserts that a row landing in the partition holds the value.
+func checkValue(t *testing.T, w *Work, f []string) {
+	t.Helper()
+	table, where, col, val := f[0], f[1], f[2], f[3]
+	var y, mo, d int
+	if _, err := fmt.Sscanf(where, "y=%d/m=%d/d=%d", &y, &mo, &d); err != nil {
+		t.Fatalf("%q: %v", where, err)
+	}
+	if !catalog.ValidIdent(col) {
+		t.Fatalf("bad column %q", col)
+	}
+	var m *catalog.Mapping
+	for i := range catalog.Mappings {
+		if catalog.Mappings[i].Table == table {
+			m = &catalog.Mappings[i]
+		}
+	}
+	q, args := w.StageSQL(m)
+	cond := "CAST(" + quoteIdent(col) + " AS VARCHAR) = ?"
+	switch val {
+	case `\N`:
+		cond, val = quoteIdent(col)+" IS NULL AND ? = ''", ""
+	case "''":
+		val = ""
+	}
+	var n int
+	err := w.Conn.QueryRowContext(context.Background(), "SELECT count(*) FROM ("+q+") WHERE y = ? AND m = ? AND d = ? AND "+cond,
+		append(args, y, mo, d, val)...).Scan(&n)
+	if err != nil {
+		t.Fatalf("%v: %v", f, err)
+	}
+	if n == 0 {
+		t.Errorf("%s %s: no landed row has %s = %s", table, where, col, f[3])
+	}
+}
+
+// TestGeneratedTrees checks trees oagen writes with the real shapes
+// (registry names, a Pacific collector with its DST end, the layouts of
+// autumn 2016, unconfigured and registry-less installs, rejected rows)
+// against what the generator counted from its own rows: partitions, rows,
+// notices and rejects.
+func TestGeneratedTrees(t *testing.T) {
+	autumn := time.Date(2016, time.October, 28, 0, 0, 0, 0, time.UTC)
+	for name, o := range map[string]oagen.Options{
+		"default":      {},
+		"autumn-2016":  {Start: autumn, DNSZone: "America/Los_Angeles", Days: 12},
+		"unconfigured": {Unconfigured: true, DNSZone: "PDT"},
+		"no-registry":  {NoRegistry: true, DNSZone: "CEST", DNSSwitchDay: 2},
+		"rejects":      {Start: autumn, DNSZone: "PST", RejectShare: 0.3},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			o.Size, o.Seed = 3<<20, 7
+			if o.Days == 0 {
+				o.Days = 3
+			}
+			st, err := oagen.Generate(dir, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, _ := validated(t, Options{OAPath: filepath.Join(dir, "spot-oa")})
+			got := map[string]int64{}
+			for _, p := range m.Partitions {
+				got[p.Key()] = p.Rows
+			}
+			if !reflect.DeepEqual(got, st.Rows) {
+				for k, n := range st.Rows {
+					if got[k] != n {
+						t.Errorf("%s: %d rows, generated %d", k, got[k], n)
+					}
+				}
+				t.Errorf("%d partitions, generated %d", len(got), len(st.Rows))
+			}
+			t.Logf("%d partitions, %d landing rows, %d notices, %d rejected", len(got), m.Summary.Landing, m.Summary.Notices, m.Summary.Rejected)
+			if m.Summary.Rejected != st.Rejected || m.Summary.Notices != st.Notices || m.Summary.FileErrors != 0 {
+				t.Errorf("%d rejected, %d notices, %d file errors; generated %d rejected, %d notices",
+					m.Summary.Rejected, m.Summary.Notices, m.Summary.FileErrors, st.Rejected, st.Notices)
+			}
+		})
 	}
 }

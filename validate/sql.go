@@ -43,7 +43,9 @@ func ReadCSVSQL(s *catalog.Source, l *catalog.Layout, skip, param int, mode read
 		opts = append(opts, "ignore_errors = true")
 	}
 	if s.Quoted {
-		opts = append(opts, `quote = '"'`, `escape = '"'`)
+		// a quoted NULL text stays text (sourceRel makes it NULL where it
+		// is not a value, see catalog.Field.Literal)
+		opts = append(opts, `quote = '"'`, `escape = '"'`, "allow_quoted_nulls = false")
 	} else {
 		opts = append(opts, "quote = ''", "escape = ''")
 	}
@@ -63,13 +65,20 @@ func sourceRel(g group, param int, mode readMode) string {
 	for _, f := range l.Fields {
 		byName[f.Name()] = f
 	}
-	sel := []string{fmt.Sprintf("CAST(r.file_index AS INTEGER) + %d AS file_id", g.firstID())}
+	id := fmt.Sprintf("CAST(r.file_index AS INTEGER) + %d", g.firstID())
+	if g.idParam > 0 {
+		id = fmt.Sprintf("CAST(list_extract($%d, CAST(r.file_index AS BIGINT) + 1) AS INTEGER)", g.idParam)
+	}
+	sel := []string{id + " AS file_id"}
 	for _, c := range s.Canonical() {
 		expr := "CAST(NULL AS " + string(c.Type) + ")"
 		if f, ok := byName[c.Name()]; ok {
 			expr = "r." + quoteIdent(f.Header)
-			if s.NullMarker == "" && f.Type == catalog.Text {
+			switch {
+			case s.NullMarker == "" && f.Type == catalog.Text:
 				expr = "coalesce(" + expr + ", '')"
+			case s.Quoted && s.NullMarker != "" && f.Type == catalog.Text && !f.Literal:
+				expr = "nullif(" + expr + ", " + quoteLit(s.NullMarker) + ")"
 			}
 		} else if e, ok := l.Computed[c.Name()]; ok {
 			expr = "CAST(" + e + " AS " + string(c.Type) + ")"
@@ -257,7 +266,7 @@ func selective(m *catalog.Mapping) bool {
 // batch in file order), the rows its checks reject (the first failing
 // check) and, on the landing rows, every notice that holds: file id,
 // ordinal of the row in its file, index of the finding in cs (checks, then
-// notices), offending value. Only the files of ids (bound as $1) are read.
+// notices), offending value.
 func findingsSQL(m *catalog.Mapping, strict bool) (string, []catalog.Check) {
 	checks, notices := checksOf(m, strict), noticesOf(m, strict)
 	cs := append(slices.Clip(checks), notices...)
@@ -281,7 +290,7 @@ func findingsSQL(m *catalog.Mapping, strict bool) (string, []catalog.Check) {
 	if len(first) > 0 {
 		hits = append([]string{"CASE " + strings.Join(first, " ") + " END"}, hits...)
 	}
-	rel := "(SELECT * FROM batch WHERE list_contains($1, file_id))"
+	rel := "batch"
 	q := "SELECT file_id, ord, h, vals[h + 1] FROM (SELECT file_id, ord, unnest(hits) AS h, vals FROM (" +
 		"SELECT s.file_id, s.ord, list_filter([" + strings.Join(hits, ", ") + "], x -> x IS NOT NULL) AS hits, [" +
 		strings.Join(vals, ", ") + "] AS vals" + fromSQL(m, rel) + ")) ORDER BY file_id, ord, h"

@@ -498,17 +498,20 @@ func (f *file) addNotice(limit int, n Reject) {
 // in its file is known (one read per batch, however many files it holds
 // with findings).
 func (r *run) findings(ctx context.Context, b group, found map[int]bool, maps []*catalog.Mapping) error {
-	ids := make([]int32, 0, len(found))
-	for id := range found {
-		ids = append(ids, int32(id))
+	sub := b.like()
+	var ids []int32
+	for _, f := range b.files {
+		if found[f.id] {
+			sub.files = append(sub.files, f)
+			ids = append(ids, int32(f.id))
+		}
 	}
-	slices.Sort(ids)
-	if err := r.readBatch(ctx, b); err != nil {
+	if err := r.readBatch(ctx, sub, ids); err != nil {
 		return err
 	}
 	byFile := map[int][]hit{}
 	for _, m := range maps {
-		if err := r.mappingFindings(ctx, m, ids, byFile); err != nil {
+		if err := r.mappingFindings(ctx, m, byFile); err != nil {
 			return err
 		}
 	}
@@ -520,9 +523,10 @@ func (r *run) findings(ctx context.Context, b group, found map[int]bool, maps []
 	return nil
 }
 
-// readBatch reads a batch again into the temporary table batch, with each
-// row's ordinal in its file (ord).
-func (r *run) readBatch(ctx context.Context, b group) error {
+// readBatch reads files with findings again into the temporary table
+// batch, with each row's ordinal in its file (ord); ids are their ids.
+func (r *run) readBatch(ctx context.Context, b group, ids []int32) error {
+	b.idParam = 2
 	qs := []string{"SET preserve_insertion_order = true",
 		"CREATE OR REPLACE TEMP TABLE batch_read AS SELECT * FROM " + sourceRel(b, 1, lenient),
 		"CREATE OR REPLACE TEMP TABLE batch AS SELECT *, rowid - min(rowid) OVER (PARTITION BY file_id) AS ord FROM batch_read",
@@ -530,7 +534,7 @@ func (r *run) readBatch(ctx context.Context, b group) error {
 	for _, q := range qs {
 		var args []any
 		if strings.Contains(q, "$1") {
-			args = []any{b.paths()}
+			args = []any{b.paths(), ids}
 		}
 		if _, err := r.w.Conn.ExecContext(ctx, q, args...); err != nil {
 			r.w.Conn.ExecContext(ctx, "SET preserve_insertion_order = false")
@@ -550,13 +554,13 @@ type hit struct {
 }
 
 // mappingFindings adds the findings of m over the batch table, by file.
-func (r *run) mappingFindings(ctx context.Context, m *catalog.Mapping, ids []int32, byFile map[int][]hit) error {
+func (r *run) mappingFindings(ctx context.Context, m *catalog.Mapping, byFile map[int][]hit) error {
 	q, cs := findingsSQL(m, r.opt.Strict)
 	if q == "" {
 		return nil
 	}
 	nChecks := len(checksOf(m, r.opt.Strict))
-	rows, err := r.w.Conn.QueryContext(ctx, q, ids)
+	rows, err := r.w.Conn.QueryContext(ctx, q)
 	if err != nil {
 		return fmt.Errorf("failed to check rows for %s: %w", m.Table, err)
 	}

@@ -1,12 +1,10 @@
 package validate
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -16,42 +14,6 @@ import (
 )
 
 var all = []string{"flow", "dns", "proxy"}
-
-// TestSampleCounts checks every partition of the sample tree against the
-// hand-checked expected_counts.tsv.
-func TestSampleCounts(t *testing.T) {
-	m, err := Run(context.Background(), Options{OAPath: "../testdata/sample/spot-oa", Pipelines: all})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open("../testdata/sample/expected_counts.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	want := map[string]int64{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		p := strings.Split(sc.Text(), "\t")
-		n, _ := strconv.ParseInt(p[4], 10, 64)
-		want[fmt.Sprintf("%s/y=%s/m=%s/d=%s", p[0], p[1], p[2], p[3])] = n
-	}
-	got := map[string]int64{}
-	for _, p := range m.Partitions {
-		got[p.Key()] = p.Rows
-	}
-	for k, n := range want {
-		if got[k] != n {
-			t.Errorf("%s: %d rows, want %d", k, got[k], n)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("%d partitions, want %d", len(got), len(want))
-	}
-	if !m.Clean() || m.Summary.Skipped != 18 {
-		t.Errorf("sample: clean=%v skipped=%d, want clean and 18 skipped", m.Clean(), m.Summary.Skipped)
-	}
-}
 
 // TestLineEndingsAndBOM checks that CRLF line ends and a UTF-8 BOM change
 // nothing in what lands: same rows, same checksums.

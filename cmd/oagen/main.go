@@ -2,8 +2,11 @@
 // requested size, for benchmarks and large-scale tests.
 //
 //	oagen -out /tmp/oa -size 1GB -days 7 -seed 1 -pipelines flow,dns,proxy
+//	oagen -out /tmp/oa -size 64MB -start 20161009 -days 40 -dns-zone PDT -dns-switch-day 29
+//	oagen -out /tmp/oa -size 64MB -reject-share 0.2
 //
-// The tree lands in <out>/spot-oa/data/{flow,dns,proxy}/. See package oagen.
+// The tree lands in <out>/spot-oa/data/{flow,dns,proxy}/, the IANA registries
+// in <out>/spot-oa/oa/components/iana/. See package oagen.
 package main
 
 import (
@@ -33,6 +36,11 @@ func run(args []string) error {
 	pipes := fs.String("pipelines", "flow,dns,proxy", "comma-separated `list` of pipelines")
 	start := fs.String("start", oagen.DefaultStart.Format("20060102"), "first day as `YYYYMMDD`")
 	workers := fs.Int("workers", 0, "parallel workers (0 = GOMAXPROCS)")
+	zone := fs.String("dns-zone", "", "DNS collector `zone`: a token (PDT, CEST, ...), TOKEN=±HH:MM, or a tz name such as America/Los_Angeles (default UTC)")
+	switchDay := fs.Int("dns-switch-day", 0, "make day folder `n` (1 = the first) a DST switch day of -dns-zone's token pair (0 = none)")
+	noRegistry := fs.Bool("no-registry", false, "do not write spot-oa/oa/components/iana (iana_config.json and the registry CSVs)")
+	unconfigured := fs.Bool("unconfigured", false, "write raw codes in the IANA name columns, as an install whose lookups missed")
+	rejectShare := fs.Float64("reject-share", 0, "`share` (0..1) of the small per-day files that get one rejected row")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -58,12 +66,19 @@ func run(args []string) error {
 		}
 	}
 	t0 := time.Now()
-	st, err := oagen.Generate(*out, oagen.Options{Size: n, Days: *days, Seed: *seed, Pipelines: list, Start: day, Workers: *workers})
+	st, err := oagen.Generate(*out, oagen.Options{Size: n, Days: *days, Seed: *seed, Pipelines: list, Start: day, Workers: *workers,
+		DNSZone: *zone, DNSSwitchDay: *switchDay, NoRegistry: *noRegistry, Unconfigured: *unconfigured, RejectShare: *rejectShare})
 	if err != nil {
 		return err
 	}
 	el := time.Since(t0)
 	fmt.Printf("wrote %d files, %d bytes (%.1f MiB) in %s: %.1f MiB/s\n",
 		st.Files, st.Bytes, float64(st.Bytes)/(1<<20), el.Round(time.Millisecond), float64(st.Bytes)/(1<<20)/el.Seconds())
+	var rows int64
+	for _, r := range st.Rows {
+		rows += r
+	}
+	fmt.Printf("expected: %d rows landing in %d partitions, %d notices, %d rejected rows (in %d of %d small files)\n",
+		rows, len(st.Rows), st.Notices, st.Rejected, st.RejectedFiles, st.SmallFiles)
 	return nil
 }

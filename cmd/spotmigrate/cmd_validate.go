@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"os"
 
 	"spotmigrate/validate"
 )
@@ -39,6 +40,11 @@ func (o *validateOptions) options(progress validate.Progress) (validate.Options,
 	zones, err := zonesFlag(o.dnsZones)
 	if err != nil {
 		return validate.Options{}, err
+	}
+	if o.ianaDir != "" {
+		if st, err := os.Stat(o.ianaDir); err != nil || !st.IsDir() {
+			return validate.Options{}, usageErr("--iana-dir: %s is not a folder", o.ianaDir)
+		}
 	}
 	return validate.Options{OAPath: o.oaPath, Pipelines: pipes, WorkDir: o.workDir,
 		MemoryLimit: o.memory, Progress: progress, IANADir: o.ianaDir, DNSZones: zones,

@@ -120,7 +120,7 @@ func TestMigrateSample(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("migrate: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
-	if !strings.Contains(r.Stdout, "OK: all 52 partition(s) match the manifest") {
+	if !strings.Contains(r.Stdout, "OK: all 55 partition(s) match the manifest") {
 		t.Errorf("reconcile report lacks the verdict:\n%s", r.Stdout)
 	}
 	target := filepath.Join(dir, "out", "spot.duckdb")
@@ -292,8 +292,8 @@ func TestReconcileTampered(t *testing.T) {
 	}
 	for _, q := range []string{
 		`UPDATE spot.spot.proxy_timeline SET duration = duration + 1 WHERE clientip = '10.1.25.14'`,
-		`INSERT INTO spot.spot.proxy_storyboard SELECT * FROM spot.spot.proxy_storyboard WHERE d = 8`,
-		`DELETE FROM spot.spot.proxy_scores WHERE d = 9`,
+		`INSERT INTO spot.spot.proxy_storyboard SELECT * FROM spot.spot.proxy_storyboard WHERE d = 20`,
+		`DELETE FROM spot.spot.proxy_scores WHERE d = 13`,
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)
@@ -317,11 +317,11 @@ func TestMigrateManifestMismatch(t *testing.T) {
 	if r := spot(t, dir, nil, "validate", "--oa-path", "spot-oa", "--format", "json", "--output", man); r.Code != 0 {
 		t.Fatalf("validate: exit %d: %s", r.Code, r.Stderr)
 	}
-	f := filepath.Join(dir, "spot-oa", "data", "flow", "20160708", "threats.csv")
+	f := filepath.Join(dir, "spot-oa", "data", "flow", "20161201", "threats.csv")
 	b, _ := os.ReadFile(f)
 	os.WriteFile(f, append(b, []byte("10.0.0.9|Added later|After the preflight.\n")...), 0o644)
 	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb", "--manifest", man)
-	want := "spotmigrate: failed to match manifest " + man + ": flow/20160708/threats.csv changed: the tree changed since the manifest was written (validate again)\n"
+	want := "spotmigrate: failed to match manifest " + man + ": flow/20161201/threats.csv changed: the tree changed since the manifest was written (validate again)\n"
 	if r.Code != 2 || r.Stderr != want {
 		t.Errorf("exit %d, stderr %q; want 2, %q", r.Code, r.Stderr, want)
 	}

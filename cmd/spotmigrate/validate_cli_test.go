@@ -69,8 +69,8 @@ func TestValidateOutputFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Partitions) != 52 || m.Summary.Landing != 218 {
-		t.Errorf("manifest has %d partitions and %d rows, want 52 and 218", len(m.Partitions), m.Summary.Landing)
+	if len(m.Partitions) != 55 || m.Summary.Landing != 180 {
+		t.Errorf("manifest has %d partitions and %d rows, want 55 and 180", len(m.Partitions), m.Summary.Landing)
 	}
 	var raw map[string]any
 	b, _ := os.ReadFile(out)
@@ -94,6 +94,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"validate", "--oa-path", "/nonexistent"}, "spotmigrate: failed to open OA path: stat /nonexistent: no such file or directory\n"},
 		{[]string{"validate", "--oa-path", ".", "--pipelines", "flow,web"}, "spotmigrate: --pipelines: unknown pipeline \"web\" (want flow, dns, proxy)\n"},
 		{[]string{"validate", "--oa-path", ".", "--format", "xml"}, "spotmigrate: --format: unknown format \"xml\" (want table, json, markdown or junit)\n"},
+		{[]string{"validate", "--oa-path", ".", "--dns-timezone", "PDT"}, "spotmigrate: --dns-timezone: \"PDT\" is not TOKEN=±HH:MM (e.g. PDT=-07:00)\n"},
+		{[]string{"validate", "--oa-path", ".", "--dns-timezone", "PDT=-07:00,PDT=-08:00"}, "spotmigrate: --dns-timezone: PDT given twice\n"},
+		{[]string{"validate", "--oa-path", ".", "--dns-timezone", "X=+15:00"}, "spotmigrate: --dns-timezone: \"X=+15:00\": offset out of range (at most ±14:00)\n"},
+		{[]string{"validate", "--oa-path", ".", "--iana-dir", "/nonexistent"}, "spotmigrate: --iana-dir: /nonexistent is not a folder\n"},
 		{[]string{"frobnicate"}, "spotmigrate: unknown command \"frobnicate\" (see spotmigrate --help)\n"},
 		{[]string{"migrate", "--oa-path", ".", "--db", "spot;drop"}, "spotmigrate: invalid --db \"spot;drop\": use letters, digits and underscores, starting with a letter or underscore\n"},
 	} {
