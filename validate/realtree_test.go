@@ -336,7 +336,7 @@ func TestRegistriesOfTheTree(t *testing.T) {
 // expectations (testdata/sample/EXPECTED.md, testdata/trees/EXPECTED.md):
 // rows per partition, no rejects, the notices counted by hand, and the
 // landed values computed by hand (expected_values.tsv: table, partition and
-// source line, column, value; \N is NULL, '' the empty string).
+// source line, column, value; \N is NULL, ” the empty string).
 func TestTreeExpectations(t *testing.T) {
 	for _, tc := range []struct {
 		dir              string
