@@ -136,7 +136,8 @@ type Source struct {
 	Pattern *regexp.Regexp
 	Delim   byte
 	// Quoted: fields may be wrapped in double quotes (the DNS edge files,
-	// written QUOTE_ALL: there the NULL text is quoted too).
+	// written QUOTE_ALL: there the NULL text is quoted too; QUOTE_MINIMAL
+	// rewrites of the scores files).
 	Quoted bool
 	// NullMarker is the text the writer used for SQL NULL: "NULL" for
 	// impala-shell output, "" for Python-written files (where an empty

@@ -61,30 +61,27 @@ var (
 	proxyScored = Filter{Rule: "not scored (uri_sev = 0)", Keep: `s.uri_sev > 0`, Selective: true}
 )
 
-// ianaJoin joins the install's registry of kind twice for the value of
-// source field: as a name (alias <a>n, iana_codes: name → code) and as a
-// lookup key (alias <a>k, iana_keys: key → name and that name's code).
+// ianaJoin joins the install's registry of kind for the value of source
+// field (alias a, iana_values): a value that is a name gives its code; a
+// value that is a lookup key (an install whose lookups missed wrote codes)
+// gives the name it stands for and that name's code.
 func ianaJoin(kind, field, a string) string {
-	v := `s.` + field
-	return ` LEFT JOIN iana_codes ` + a + `n ON ` + a + `n.kind = '` + kind + `' AND ` + a + `n.name = ` + v +
-		` LEFT JOIN iana_keys ` + a + `k ON ` + a + `k.kind = '` + kind + `' AND ` + a + `k.key = ` + v
+	return ` LEFT JOIN iana_values ` + a + ` ON ` + a + `.kind = '` + kind + `' AND ` + a + `.value = s.` + field
 }
 
-// ianaCode is the code of a coded field: that of its name, else that of
-// the key it holds (an install whose lookups missed wrote codes), else NULL.
-func ianaCode(a string) string { return `coalesce(` + a + `n.code, ` + a + `k.code)` }
+// ianaCode is the code of a coded field, NULL when the registry does not
+// know the value.
+func ianaCode(a string) string { return a + `.code` }
 
 // ianaName is the name of a coded field: the name it holds, never
 // respelled; the registry's name where it holds a key; else as written.
-func ianaName(field, a string) string {
-	return `CASE WHEN ` + a + `n.name IS NULL AND ` + a + `k.key IS NOT NULL THEN ` + a + `k.name ELSE s.` + field + ` END`
-}
+func ianaName(field, a string) string { return `coalesce(` + a + `.name, s.` + field + `)` }
 
 // ianaUnknown is the notice of a value the registry knows neither as a name
 // nor as a key; it lands as written (then says what else).
 func ianaUnknown(field, a, registry, then string) Check {
 	return Check{Column: field, Reason: "neither a name nor a code of " + registry + ": lands as written" + then,
-		Bad: `nullif(s.` + field + `, '') IS NOT NULL AND ` + a + `n.name IS NULL AND ` + a + `k.key IS NULL`}
+		Bad: `nullif(s.` + field + `, '') IS NOT NULL AND ` + a + `.value IS NULL`}
 }
 
 // intOrNull is an INT column fed from a BIGINT field: NULL out of range.

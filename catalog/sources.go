@@ -66,8 +66,11 @@ func ingestSummary(pipe string, old bool) Source {
 
 // Sources are the kinds of old OA file that hold data to migrate.
 var Sources = []Source{
-	{Name: "flow_scores", Pipeline: "flow", Pattern: regexp.MustCompile(`^flow_scores\.csv$`),
-		Delim: ',', Writer: "flow_oa.py (csv, QUOTE_NONE) and the Edge notebook", Layouts: []Layout{
+	// The Edge notebook rewrote flow_scores.csv with QUOTE_MINIMAL, and
+	// dns_oa.py wrote dns_scores.csv so between 2017-01-13 and 01-20 (§7.3.3):
+	// a value holding a comma is quoted there (QUOTE_NONE files hold no quote).
+	{Name: "flow_scores", Pipeline: "flow", Pattern: regexp.MustCompile(`^flow_scores\.csv$`), Quoted: true,
+		Delim: ',', Writer: "flow_oa.py (csv, QUOTE_NONE) and the Edge notebook (QUOTE_MINIMAL)", Layouts: []Layout{
 			{Name: "L2", Fields: fields(join([]any{"sev", Integer, "tstart", Timestamp, "srcIP", Text,
 				"dstIP", Text, "sport", Integer, "dport", Integer, "proto", Text, "ipkt", Long,
 				"ibyt", Long, "opkt", Long, "obyt", Long, "score", Real, "rank", Integer},
@@ -110,8 +113,8 @@ var Sources = []Source{
 			"srcip", Text, "dstip", Text, "proto", Text, "sport", Integer, "dport", Integer,
 			"pkts", Long, "bytes", Long)}}},
 
-	{Name: "dns_scores", Pipeline: "dns", Pattern: regexp.MustCompile(`^dns_scores\.csv$`),
-		Delim: ',', Writer: "dns_oa.py (csv, QUOTE_NONE) and the Edge notebook", Layouts: []Layout{
+	{Name: "dns_scores", Pipeline: "dns", Pattern: regexp.MustCompile(`^dns_scores\.csv$`), Quoted: true,
+		Delim: ',', Writer: "dns_oa.py (csv, QUOTE_NONE; QUOTE_MINIMAL in Jan 2017) and the Edge notebook", Layouts: []Layout{
 			{Name: "D1", Fields: fields("frame_time", Text, "frame_len", Long, "ip_dst", Text,
 				"dns_qry_name", Text, "dns_qry_class", Text, "dns_qry_type", Integer,
 				"dns_qry_rcode", Integer, "score", Real, "tld", Text, "query_rep", Text, "hh", Integer,
@@ -210,4 +213,5 @@ var Skips = []Skip{
 	{regexp.MustCompile(`^ir-.*\.tsv$`), "flow threat-investigation detail, not a Spot 1.0 table"},
 	{regexp.MustCompile(`\.fixed$`), "leftover of an interrupted original migration"},
 	{regexp.MustCompile(`^ingest_summary_.*\.csv$`), "leftover of an interrupted original migration"},
+	{regexp.MustCompile(`^results_[0-9]{8}\.csv$`), "leftover of a DNS ingest summary that stopped (the old OA failed on days 1–9), not migrated"},
 }

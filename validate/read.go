@@ -240,6 +240,8 @@ type mapStats struct {
 	bad      int64
 	filtered []int64
 	noted    int64
+	// values holds, per notice, the distinct values it holds on landing rows.
+	values [][]string
 }
 
 // pass reads one batch for all the mappings of its source (a source that
@@ -276,6 +278,7 @@ func (w *Work) passRows(ctx context.Context, b group, maps []*catalog.Mapping, m
 	for rows.Next() {
 		r := passRow{maps: make([]mapStats, len(maps))}
 		dest := []any{&r.fileID, &r.y, &r.m, &r.d, &r.rows}
+		lists := make([][]any, len(maps))
 		for i, m := range maps {
 			r.maps[i].filtered = make([]int64, len(m.Filters))
 			dest = append(dest, &r.maps[i].landing, &r.maps[i].checksum, &r.maps[i].bad)
@@ -283,9 +286,16 @@ func (w *Work) passRows(ctx context.Context, b group, maps []*catalog.Mapping, m
 				dest = append(dest, &r.maps[i].filtered[j])
 			}
 			dest = append(dest, &r.maps[i].noted)
+			lists[i] = make([]any, len(noticesOf(m, w.strict)))
+			for k := range lists[i] {
+				dest = append(dest, &lists[i][k])
+			}
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("failed to read %s: %w", b.src.Name, err)
+		}
+		for i := range maps {
+			r.maps[i].values = textLists(lists[i])
 		}
 		out = append(out, r)
 	}
@@ -293,6 +303,20 @@ func (w *Work) passRows(ctx context.Context, b group, maps []*catalog.Mapping, m
 		return nil, fmt.Errorf("failed to read %d %s file(s) starting with %s: %w", len(b.files), b.src.Name, b.files[0].Path, err)
 	}
 	return out, nil
+}
+
+// textLists turns scanned DuckDB lists of text into string slices.
+func textLists(lists []any) [][]string {
+	out := make([][]string, len(lists))
+	for k, l := range lists {
+		vs, _ := l.([]any)
+		for _, v := range vs {
+			if s, ok := v.(string); ok {
+				out[k] = append(out[k], s)
+			}
+		}
+	}
+	return out
 }
 
 // Materialised batches: a batch of files averaging under smallFiles bytes

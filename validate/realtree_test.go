@@ -471,3 +471,29 @@ func TestGeneratedTrees(t *testing.T) {
 		})
 	}
 }
+
+// TestFindingsInOrder: a file with rows a check rejects and rows with
+// notices is read again in order (the notices' values alone would not
+// tell which lines land); a QUOTE_MINIMAL dns_scores.csv (Jan 2017) holds
+// the comma-bearing rcode-23 name quoted.
+func TestFindingsInOrder(t *testing.T) {
+	const rcode23 = "BADCOOKIE (TEMPORARY - registered 2015-07-26, expires 2016-07-26)"
+	tree := map[string]string{
+		"dns/20170115/dns_scores.csv": crlf(dnsD1Header,
+			`Jan 15 2017 10:00:00.000000000 UTC,80,10.0.0.5,c.example.com,0x00000001,1,23,1e-05,example.com,,10,0,1,Internet (IN),A,"`+rcode23+`",,1484474400`),
+		"dns/20170115/edge-c.example.com_10_00.csv": crlf(dnsEdgeHdr,
+			quoteAll("Jan 15 2017 10:00:00.000000000 UTC", "80", "10.0.0.5", "10.0.0.53", "c.example.com", "0x000000ff", "A", rcode23, ""),
+			quoteAll("2017-01-15 10:00:01", "80", "10.0.0.5", "10.0.0.53", "c.example.com", "0x000000ff", "A", "NoError", ""),
+			quoteAll("Jan 15 2017 10:00:02.000000000 UTC", "80", "10.0.0.5", "10.0.0.53", "c.example.com", "0x000000ff", "A", "NoError", "")),
+	}
+	m, w := validated(t, Options{OAPath: writeTree(t, tree), Pipelines: []string{"dns"}})
+	notices, rejects := findings(m)
+	const edge = "dns/20170115/edge-c.example.com_10_00.csv"
+	wantRows(t, "rejects", rejects, edge+`:3:1: column "frame_time": "2017-01-15 10:00:01": not a frame time like 'May 20 2016 02:10:25.970987000 PDT'`)
+	notice := `:6: column "dns_qry_class_name": "0x000000ff": neither a name nor a code of the DNS class registry (dns-qclass.csv): lands as written, dns_qry_class NULL`
+	wantRows(t, "notices", notices, edge+":2"+notice, edge+":4"+notice)
+	wantRows(t, "dns_scores", landed(t, w, "dns_scores", "dns_qry_rcode", "dns_qry_rcode_name"),
+		"2017/1/15 dns_qry_rcode=23 dns_qry_rcode_name="+rcode23)
+	wantRows(t, "dns_edge", landed(t, w, "dns_edge", "unix_tstamp", "dns_qry_rcode"),
+		"2017/1/15 unix_tstamp=1484474400 dns_qry_rcode=23", "2017/1/15 unix_tstamp=1484474402 dns_qry_rcode=0")
+}

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"bufio"
+	"encoding/csv"
 	"fmt"
 	"os"
 	"regexp"
@@ -49,13 +50,28 @@ func rejectReason(rj rawReject, f *file) string {
 	return strings.ToLower(rj.errorType) + ": " + msg
 }
 
-// fieldCount counts the fields of an unquoted rejected line (0 if unknown).
+// fieldCount counts the fields of a rejected line (0 if unknown).
 func fieldCount(rj rawReject, f *file) int {
-	raw := strings.Trim(rj.csvLine, "\r\n")
-	if f.src.Quoted || raw == "" {
-		return 0
+	return len(splitLine(rj.csvLine, f))
+}
+
+// splitLine splits a line of f into its fields as DuckDB read them (nil
+// for an empty line or one that does not parse).
+func splitLine(line string, f *file) []string {
+	raw := strings.Trim(line, "\r\n")
+	if raw == "" {
+		return nil
 	}
-	return strings.Count(raw, string(f.src.Delim)) + 1
+	if !f.src.Quoted {
+		return strings.Split(raw, string(f.src.Delim))
+	}
+	cr := csv.NewReader(strings.NewReader(raw))
+	cr.Comma, cr.FieldsPerRecord, cr.LazyQuotes = rune(f.src.Delim), -1, true
+	rec, err := cr.Read()
+	if err != nil {
+		return nil
+	}
+	return rec
 }
 
 func pipeHint(f *file, found int) string {
@@ -65,18 +81,13 @@ func pipeHint(f *file, found int) string {
 	return ""
 }
 
-// fieldValue is the raw text of the rejected field.
+// fieldValue is the text of the rejected field.
 func fieldValue(rj rawReject, f *file) string {
-	raw := strings.Trim(rj.csvLine, "\r\n")
-	parts := strings.Split(raw, string(f.src.Delim))
+	parts := splitLine(rj.csvLine, f)
 	if rj.column < 1 || rj.column > len(parts) {
 		return ""
 	}
-	v := parts[rj.column-1]
-	if f.src.Quoted {
-		v = strings.Trim(v, `"`)
-	}
-	return v
+	return parts[rj.column-1]
 }
 
 type located struct {

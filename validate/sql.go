@@ -233,6 +233,14 @@ func passSQL(maps []*catalog.Mapping, rel string, strict bool) string {
 			outer = append(outer, fmt.Sprintf("count(*) FILTER (WHERE flt_%d_%d AND NOT %s)", i, j, bad))
 		}
 		outer = append(outer, "count(*) FILTER (WHERE "+note+" AND "+land+")")
+		// the distinct values each notice holds on landing rows, by which
+		// the lines are found without reading the file again in order
+		for k, c := range noticesOf(m, strict) {
+			nb, nv := fmt.Sprintf("nb_%d_%d", i, k), fmt.Sprintf("nv_%d_%d", i, k)
+			inner = append(inner, "coalesce("+c.Bad+", false) AS "+nb, "CAST("+findingValue(c)+" AS VARCHAR) AS "+nv)
+			middle = append(middle, nb, nv)
+			outer = append(outer, "list(DISTINCT "+nv+") FILTER (WHERE "+nb+" AND "+land+")")
+		}
 	}
 	return "SELECT " + strings.Join(outer, ", ") + " FROM (SELECT " + strings.Join(middle, ", ") +
 		" FROM (SELECT " + strings.Join(inner, ", ") + fromSQL(maps[0], rel) + ") t) h GROUP BY file_id, y, m, d"
@@ -281,11 +289,7 @@ func findingsSQL(m *catalog.Mapping, strict bool) (string, []catalog.Check) {
 		} else {
 			hits = append(hits, fmt.Sprintf("CASE WHEN %s AND %s AND NOT %s THEN %d END", cond, keepSQL(m), anySQL(checks), i))
 		}
-		v := c.Value
-		if v == "" {
-			v = "s." + quoteIdent(c.Column)
-		}
-		vals = append(vals, "CAST("+v+" AS VARCHAR)")
+		vals = append(vals, "CAST("+findingValue(c)+" AS VARCHAR)")
 	}
 	if len(first) > 0 {
 		hits = append([]string{"CASE " + strings.Join(first, " ") + " END"}, hits...)
@@ -295,6 +299,14 @@ func findingsSQL(m *catalog.Mapping, strict bool) (string, []catalog.Check) {
 		"SELECT s.file_id, s.ord, list_filter([" + strings.Join(hits, ", ") + "], x -> x IS NOT NULL) AS hits, [" +
 		strings.Join(vals, ", ") + "] AS vals" + fromSQL(m, rel) + ")) ORDER BY file_id, ord, h"
 	return q, cs
+}
+
+// findingValue is the SQL of the value a check or notice reports.
+func findingValue(c catalog.Check) string {
+	if c.Value != "" {
+		return c.Value
+	}
+	return "s." + quoteIdent(c.Column)
 }
 
 // relationSQL fills a relation from one source relation.

@@ -144,6 +144,8 @@ type run struct {
 	// todo are the sources with files not registered yet; filled the
 	// relations built.
 	todo, filled map[string]bool
+	// findingsTime is the time spent locating findings (for trace).
+	findingsTime time.Duration
 }
 
 // trace prints phase durations when SPOTMIGRATE_TRACE is set.
@@ -346,6 +348,10 @@ func (r *run) passes(ctx context.Context, g group, parts map[partKey]*partAcc) e
 		r.opt.Progress.Advance(len(b.files), n)
 	}
 	trace("  "+g.src.Name+" "+g.layout.Name, t0)
+	if r.findingsTime > 0 {
+		trace("    of which finding lines", time.Now().Add(-r.findingsTime))
+		r.findingsTime = 0
+	}
 	return nil
 }
 
@@ -358,7 +364,7 @@ func (r *run) pass(ctx context.Context, b group, maps []*catalog.Mapping, parts 
 	for _, rj := range rejects {
 		r.addTypeReject(rj)
 	}
-	found := map[int]bool{}
+	found := map[int]*fileNotes{}
 	for _, row := range rows {
 		f := r.byID[row.fileID]
 		f.Rows += row.rows
@@ -368,7 +374,10 @@ func (r *run) pass(ctx context.Context, b group, maps []*catalog.Mapping, parts 
 				f.addFiltered(flt.Rule+" → "+m.Table, st.filtered[j])
 			}
 			if st.bad > 0 || st.noted > 0 {
-				found[f.id] = true
+				if found[f.id] == nil {
+					found[f.id] = &fileNotes{}
+				}
+				found[f.id].add(maps, i, st)
 			}
 			if st.landing == 0 {
 				continue
@@ -395,10 +404,20 @@ func (r *run) pass(ctx context.Context, b group, maps []*catalog.Mapping, parts 
 				Reason: "layout " + f.layout.Name + ": " + f.layout.Notice, Raw: strings.Join(f.header, string(f.src.Delim))})
 		}
 	}
-	if len(found) == 0 {
+	inOrder := map[int]bool{}
+	for id, n := range found {
+		ok, err := r.locateNotices(r.byID[id], maps, n)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			inOrder[id] = true
+		}
+	}
+	if len(inOrder) == 0 {
 		return nil
 	}
-	return r.findings(ctx, b, found, maps)
+	return r.findings(ctx, b, inOrder, maps)
 }
 
 type partKey struct {
@@ -498,6 +517,7 @@ func (f *file) addNotice(limit int, n Reject) {
 // in its file is known (one read per batch, however many files it holds
 // with findings).
 func (r *run) findings(ctx context.Context, b group, found map[int]bool, maps []*catalog.Mapping) error {
+	defer func(t0 time.Time) { r.findingsTime += time.Since(t0) }(time.Now())
 	sub := b.like()
 	var ids []int32
 	for _, f := range b.files {
@@ -519,6 +539,9 @@ func (r *run) findings(ctx context.Context, b group, found map[int]bool, maps []
 		if err := r.record(r.byID[int(id)], byFile[int(id)]); err != nil {
 			return err
 		}
+	}
+	if _, err := r.w.Conn.ExecContext(ctx, "DROP TABLE batch; DROP TABLE batch_read"); err != nil {
+		return fmt.Errorf("failed to drop the re-read rows: %w", err)
 	}
 	return nil
 }

@@ -107,10 +107,8 @@ func schemaSQL() []string {
 	}
 	out := []string{
 		`CREATE TABLE files (id INTEGER, y SMALLINT, m TINYINT, d TINYINT, day DATE, ` + strings.Join(fcols, ", ") + `)`,
-		// iana_keys: IanaTransform's lookup (key → name) and that name's
-		// code; iana_codes: name → code
-		`CREATE TABLE iana_keys (kind VARCHAR, key VARCHAR, name VARCHAR, code VARCHAR, PRIMARY KEY (kind, key))`,
-		`CREATE TABLE iana_codes (kind VARCHAR, name VARCHAR, code VARCHAR, PRIMARY KEY (kind, name))`,
+		`CREATE TABLE iana_keys (kind VARCHAR, key VARCHAR, name VARCHAR, PRIMARY KEY (kind, key))`,
+		`CREATE TABLE iana_values (kind VARCHAR, value VARCHAR, name VARCHAR, code VARCHAR, PRIMARY KEY (kind, value))`,
 		`CREATE TABLE tz_flag (zone VARCHAR PRIMARY KEY, off BIGINT)`,
 	}
 	for _, r := range catalog.Relations {
@@ -119,12 +117,15 @@ func schemaSQL() []string {
 	return out
 }
 
-// loadIANA fills the registry tables from the install's registries.
+// loadIANA fills the registry tables from the install's registries:
+// iana_keys is IanaTransform's lookup (key → name); iana_values resolves a
+// value of a coded field, a name to itself and its code, else a key to its
+// name and that name's code (a name wins over a key of the same text).
 func (w *Work) loadIANA(ctx context.Context, set *iana.Set) error {
 	err := w.appendRows("iana_keys", func(add func(...driver.Value) error) error {
 		for _, r := range set.Registries {
 			for k, n := range r.Names {
-				if err := add(r.Kind, k, n, r.Codes[n]); err != nil {
+				if err := add(r.Kind, k, n); err != nil {
 					return err
 				}
 			}
@@ -132,11 +133,18 @@ func (w *Work) loadIANA(ctx context.Context, set *iana.Set) error {
 		return nil
 	})
 	if err == nil {
-		err = w.appendRows("iana_codes", func(add func(...driver.Value) error) error {
+		err = w.appendRows("iana_values", func(add func(...driver.Value) error) error {
 			for _, r := range set.Registries {
 				for n, c := range r.Codes {
-					if err := add(r.Kind, n, c); err != nil {
+					if err := add(r.Kind, n, n, c); err != nil {
 						return err
+					}
+				}
+				for k, n := range r.Names {
+					if _, isName := r.Codes[k]; !isName {
+						if err := add(r.Kind, k, n, r.Codes[n]); err != nil {
+							return err
+						}
 					}
 				}
 			}
