@@ -183,7 +183,7 @@ type Options struct {
 }
 
 // Stats counts what Generate wrote and what should land. The expectations
-// follow the migration's contract (/work/contract.md): notices do not remove
+// follow the migration's contract (docs/LANDING.md): notices do not remove
 // rows, rejected rows do not land.
 type Stats struct {
 	Files int

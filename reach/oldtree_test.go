@@ -2,7 +2,7 @@ package reach
 
 // The tests' own reader of an old (CSV era) OA tree. It knows only the file
 // formats of the spec (spot-oa-reference.md §1-§2, addendum §7) and the
-// partition rules of /work/contract.md; it shares no code with spotmigrate.
+// partition rules of docs/LANDING.md; it shares no code with spotmigrate.
 // From the files it builds, per table, the rows a correct migration lands and
 // where (partition, hh, mn), so that each Spot 1.0 read can be evaluated on
 // them: that evaluation is the read's expected result.
