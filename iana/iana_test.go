@@ -453,6 +453,18 @@ func TestLoadAbsolutePaths(t *testing.T) {
 	checkSet(t, s, err, filepath.Join(root, ianaDir, configName), paths(reg)...)
 }
 
+// TestLoadMovedInstall: a config of absolute paths written on the machine
+// the tree was copied from finds the files beside it.
+func TestLoadMovedInstall(t *testing.T) {
+	root := writeTree(t, under(ianaDir+"/", installFiles(t)))
+	old := "/home/spotuser/incubator-spot_old/spot-oa/oa/components/iana/"
+	cfg := `{"IANA": {"dns_qry_class": "` + old + `dns-qclass.csv", "dns_qry_type": "` + old +
+		`dns-qtype.csv", "dns_qry_rcode": "` + old + `dns-rcode.csv", "proxy_http_rcode": "` + old + `http-rcode.csv"}}`
+	writeFile(t, filepath.Join(root, ianaDir, configName), cfg)
+	s, err := Load(root, "")
+	checkSet(t, s, err, filepath.Join(root, ianaDir, configName), paths(filepath.Join(root, ianaDir))...)
+}
+
 func writeFile(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -580,7 +592,7 @@ func TestLoadErrors(t *testing.T) {
 			ianaDir + configName:       strings.Replace(bareConfig, `"dns-qtype.csv"`, `"ROOT/nowhere/dns-qtype.csv"`, 1),
 			ianaDir + "dns-qclass.csv": reg["dns-qclass.csv"],
 		}, `failed to find file of IANA.dns_qry_type "ROOT/nowhere/dns-qtype.csv" in ROOT/oa/components/iana/iana_config.json` +
-			` (tried ROOT/nowhere/dns-qtype.csv): file does not exist`, fs.ErrNotExist},
+			` (tried ROOT/nowhere/dns-qtype.csv, ROOT/oa/components/iana/dns-qtype.csv): file does not exist`, fs.ErrNotExist},
 		{"bad header", withFiles(reg, bareConfig, "dns-qclass.csv", "Decimal,Hex,Name,Reference\n1,0x00000001,Internet (IN),\n"),
 			`failed to parse ROOT/oa/components/iana/dns-qclass.csv: line 1: header "Decimal,Hex,Name,Reference",` +
 				` want "Decimal,Hexadecimal,Name,Reference"`, nil},

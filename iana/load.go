@@ -152,9 +152,12 @@ func locate(cfg, key, value, root string) (string, error) {
 }
 
 // candidates lists the paths a config value may name, in the order tried.
+// An absolute path that is not there may be the install's own path on the
+// machine the tree was copied from: its file name beside the config is
+// tried next.
 func candidates(value, cfgDir, root string) []string {
 	if filepath.IsAbs(value) {
-		return []string{value}
+		return []string{value, filepath.Join(cfgDir, filepath.Base(value))}
 	}
 	list := []string{filepath.Join(cfgDir, value)}
 	if root != "" {

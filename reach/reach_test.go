@@ -4,8 +4,6 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,7 +51,7 @@ func TestMain(m *testing.M) {
 func TestReachSample(t *testing.T) {
 	dir := t.TempDir()
 	oa := filepath.Join(dir, "spot-oa")
-	copyTree(t, testkit.Repo("testdata", "sample", "spot-oa"), oa)
+	testkit.CopyTree(t, testkit.Repo("testdata", "sample", "spot-oa"), oa)
 	reach(t, "sample", dir, oa)
 }
 
@@ -649,39 +647,4 @@ func planReads(o *oldTree) []*lookup {
 		return a.key < b.key
 	})
 	return p.out
-}
-
-// copyTree copies a directory tree (regular files and folders).
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		to := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(to, 0o755)
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		in, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := os.Create(to)
-		if err != nil {
-			return err
-		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
-			return err
-		}
-		return out.Close()
-	})
-	if err != nil {
-		t.Fatalf("failed to copy %s: %v", src, err)
-	}
 }
