@@ -80,9 +80,6 @@ type Field struct {
 	// As is the canonical name the field is known by in mappings; empty
 	// means the lower-cased header, Drop means not carried.
 	As string
-	// Literal: the writer's NULL text is a value here, not SQL NULL (the
-	// DNS type-10 name NULL in a DNS edge file's name column).
-	Literal bool
 }
 
 // Name returns the canonical name of f.
@@ -100,8 +97,9 @@ type Layout struct {
 	// RepeatedHeader: writers of this layout appended the header line again
 	// on every run, so header lines may appear mid-file; they are filtered.
 	RepeatedHeader bool
-	// Computed gives canonical fields this layout does not carry, as SQL
-	// over the fields it does (the read row, alias r, by header).
+	// Computed gives canonical fields this layout does not carry, or reads
+	// differently, as SQL over the fields as read (alias r, by header; in a
+	// quoted file the NULL text is still text there).
 	Computed map[string]string
 	// Notice is said once for every file of this layout: what of its data
 	// Spot 1.0 cannot hold (the rows still land).

@@ -1,8 +1,8 @@
 package catalog
 
 import (
+	"maps"
 	"regexp"
-	"slices"
 )
 
 // fields builds a layout's field list from header, type pairs; a header
@@ -26,12 +26,16 @@ func fields(pairs ...any) []Field {
 // frame time, computed once per row.
 var frameTimeParts = map[string]string{"ft_wall": FrameWall(`r."frame_time"`), "ft_zone": FrameZone(`r."frame_time"`)}
 
-// literal marks the fields known by names as Literal.
-func literal(fs []Field, names ...string) []Field {
-	for i := range fs {
-		fs[i].Literal = fs[i].Literal || slices.Contains(names, fs[i].Name())
-	}
-	return fs
+// withNullType adds to the computed fields of the DNS edge names layout its
+// type name: impala-shell's NULL and the type-10 name NULL are the same
+// text. A query of type 10 has a class and an rcode; a row whose three
+// names are all NULL is a row whose codes were NULL in the raw table (the
+// ML filled such rows from Dec 2016).
+func withNullType(parts map[string]string) map[string]string {
+	out := maps.Clone(parts)
+	out["qtype"] = `CASE WHEN r."dns_qry_type_name" = 'NULL' AND r."dns_qry_class_name" = 'NULL' AND ` +
+		`r."dns_qry_rcode_name" = 'NULL' THEN NULL ELSE r."dns_qry_type_name" END`
+	return out
 }
 
 // The eight columns the flow OA appended after rank, in every layout.
@@ -137,12 +141,10 @@ var Sources = []Source{
 		Pattern: regexp.MustCompile(`^edge-(?P<qname>.+)_(?P<hh>[0-9]{2})_(?P<mn>[0-9]{2})\.csv$`),
 		Delim:   ',', Quoted: true, NullMarker: "NULL", Writer: "dns_oa.py (impala-shell, rewritten QUOTE_ALL)",
 		Layouts: []Layout{
-			// impala-shell's NULL and the type-10 name NULL are the same text:
-			// in the type name column it is read as the name
-			{Name: "names", Fields: literal(fields("frame_time", Text, "frame_len", Long, "ip_dst", Text,
+			{Name: "names", Fields: fields("frame_time", Text, "frame_len", Long, "ip_dst", Text,
 				"ip_src", Text, "dns_qry_name", Text, "dns_qry_class_name>qclass", Text,
-				"dns_qry_type_name>qtype", Text, "dns_qry_rcode_name>qrcode", Text, "dns_a", Text), "qtype"),
-				Computed: frameTimeParts},
+				"dns_qry_type_name>qtype", Text, "dns_qry_rcode_name>qrcode", Text, "dns_a", Text),
+				Computed: withNullType(frameTimeParts)},
 			{Name: "codes", Fields: fields("frame_time", Text, "frame_len", Long, "ip_dst", Text,
 				"ip_src", Text, "dns_qry_name", Text, "dns_qry_class>qclass", Text,
 				"dns_qry_type>qtype", Text, "dns_qry_rcode>qrcode", Text, "dns_a", Text),

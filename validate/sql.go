@@ -43,8 +43,8 @@ func ReadCSVSQL(s *catalog.Source, l *catalog.Layout, skip, param int, mode read
 		opts = append(opts, "ignore_errors = true")
 	}
 	if s.Quoted {
-		// a quoted NULL text stays text (sourceRel makes it NULL where it
-		// is not a value, see catalog.Field.Literal)
+		// a quoted NULL text stays text (sourceRel makes it NULL, except
+		// where a layout's computed field reads it)
 		opts = append(opts, `quote = '"'`, `escape = '"'`, "allow_quoted_nulls = false")
 	} else {
 		opts = append(opts, "quote = ''", "escape = ''")
@@ -72,16 +72,16 @@ func sourceRel(g group, param int, mode readMode) string {
 	sel := []string{id + " AS file_id"}
 	for _, c := range s.Canonical() {
 		expr := "CAST(NULL AS " + string(c.Type) + ")"
-		if f, ok := byName[c.Name()]; ok {
+		if e, ok := l.Computed[c.Name()]; ok {
+			expr = "CAST(" + e + " AS " + string(c.Type) + ")"
+		} else if f, ok := byName[c.Name()]; ok {
 			expr = "r." + quoteIdent(f.Header)
 			switch {
 			case s.NullMarker == "" && f.Type == catalog.Text:
 				expr = "coalesce(" + expr + ", '')"
-			case s.Quoted && s.NullMarker != "" && f.Type == catalog.Text && !f.Literal:
+			case s.Quoted && s.NullMarker != "" && f.Type == catalog.Text:
 				expr = "nullif(" + expr + ", " + quoteLit(s.NullMarker) + ")"
 			}
-		} else if e, ok := l.Computed[c.Name()]; ok {
-			expr = "CAST(" + e + " AS " + string(c.Type) + ")"
 		}
 		sel = append(sel, expr+" AS "+quoteIdent(c.Name()))
 	}
