@@ -64,14 +64,24 @@ func (r *run) locateNotices(f *file, maps []*catalog.Mapping, n *fileNotes) (boo
 			return false, nil
 		}
 	}
+	type sought struct {
+		mapping, col int
+		check        catalog.Check
+		values       map[string]bool
+	}
+	var want []sought
+	for i, m := range maps {
+		for k, c := range noticesOf(m, r.opt.Strict) {
+			if k < len(n.values[i]) && len(n.values[i][k]) > 0 {
+				want = append(want, sought{i, columnIndex(f, c.Column), c, n.values[i][k]})
+			}
+		}
+	}
 	var found []notedLine
 	err := eachRecord(f, r.skipLines[f.id], func(line int64, raw string, fields []string) {
-		for i, m := range maps {
-			for k, c := range noticesOf(m, r.opt.Strict) {
-				col := columnIndex(f, c.Column)
-				if k < len(n.values[i]) && col > 0 && col <= len(fields) && n.values[i][k][fields[col-1]] {
-					found = append(found, notedLine{line, i, c, col, fields[col-1], raw})
-				}
+		for _, w := range want {
+			if w.col > 0 && w.col <= len(fields) && w.values[fields[w.col-1]] {
+				found = append(found, notedLine{line, w.mapping, w.check, w.col, fields[w.col-1], raw})
 			}
 		}
 	})

@@ -499,3 +499,42 @@ func TestFindingsInOrder(t *testing.T) {
 	wantRows(t, "dns_edge", landed(t, w, "dns_edge", "unix_tstamp", "dns_qry_rcode"),
 		"2017/1/15 unix_tstamp=1484474400 dns_qry_rcode=23", "2017/1/15 unix_tstamp=1484474402 dns_qry_rcode=0")
 }
+
+// TestFindingsBothWays: notices located by their values are those the
+// ordered re-read finds, line for line, on trees with checks, notices,
+// type rejects and blank lines.
+func TestFindingsBothWays(t *testing.T) {
+	gen := t.TempDir()
+	if _, err := oagen.Generate(gen, oagen.Options{Size: 3 << 20, Days: 3, Seed: 3, DNSZone: "PST",
+		Start: time.Date(2016, time.October, 30, 0, 0, 0, 0, time.UTC), RejectShare: 0.3}); err != nil {
+		t.Fatal(err)
+	}
+	// the trees with notices in files no check rejects have files located
+	// by value; the others need the ordered re-read (or have only DuckDB's
+	// own rejects, which carry their lines)
+	byValue := map[string]bool{filepath.Join(gen, "spot-oa"): true, "../testdata/sample/spot-oa": true,
+		"../testdata/corpus/bad-frame-time/spot-oa": false, "../testdata/corpus/unknown-uri/spot-oa": false,
+		"../testdata/corpus/bad-port/spot-oa": false, "../testdata/corpus/pipe-in-storyboard/spot-oa": false}
+	for tree := range byValue {
+		var got [2]string
+		for i, inOrder := range []bool{false, true} {
+			locateInOrder, locatedByValue = inOrder, 0
+			m, _ := validated(t, Options{OAPath: tree})
+			if !inOrder && byValue[tree] != (locatedByValue > 0) {
+				t.Errorf("%s: %d file(s) located by value, want some: %v", tree, locatedByValue, byValue[tree])
+			}
+			var b strings.Builder
+			for _, f := range m.Files {
+				fmt.Fprintf(&b, "%s %d %d %v %v\n", f.Path, f.Rejected, f.NoticeCount, f.Rejects, f.Notices)
+			}
+			got[i] = b.String()
+			if m.Summary.Rejected+m.Summary.Notices == 0 {
+				t.Errorf("%s: no findings, the comparison proves nothing", tree)
+			}
+		}
+		locateInOrder = false
+		if got[0] != got[1] {
+			t.Errorf("%s: by value and in order differ:\n%s\n---\n%s", tree, got[0], got[1])
+		}
+	}
+}

@@ -155,6 +155,14 @@ func trace(what string, start time.Time) {
 	}
 }
 
+// locateInOrder makes every file with findings go the ordered re-read;
+// locatedByValue counts the files whose findings were found by value
+// (tests compare the two ways).
+var (
+	locateInOrder  = false
+	locatedByValue = 0
+)
+
 // inspectWorkers read files for their header and sha256 while DuckDB reads
 // the sources already inspected. One is enough to stay ahead of DuckDB;
 // more take CPU from it (measured: 3 workers cost 2 s on the 1 GB tree).
@@ -406,12 +414,18 @@ func (r *run) pass(ctx context.Context, b group, maps []*catalog.Mapping, parts 
 	}
 	inOrder := map[int]bool{}
 	for id, n := range found {
+		if locateInOrder {
+			inOrder[id] = true
+			continue
+		}
 		ok, err := r.locateNotices(r.byID[id], maps, n)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			inOrder[id] = true
+		} else {
+			locatedByValue++
 		}
 	}
 	if len(inOrder) == 0 {
