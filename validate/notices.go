@@ -102,14 +102,15 @@ func (r *run) locateNotices(f *file, maps []*catalog.Mapping, n *fileNotes) (boo
 	for _, h := range found {
 		field := f.layout.Fields[h.col-1].Header
 		f.addNotice(r.opt.RejectsListed, Reject{Line: h.line, Column: h.col, Field: field,
-			Reason: fmt.Sprintf("column %q: %q: %s", field, h.value, h.check.Reason), Raw: h.raw})
+			Reason: fmt.Sprintf("column %q: %q: %s", field, h.value, h.check.Reason), Raw: strings.Clone(h.raw)})
 	}
 	return true, nil
 }
 
 // eachRecord calls fn with every data line of f that DuckDB accepted (not
 // the header, blank lines or the lines in skip), as written and split into
-// fields as DuckDB read them.
+// fields as DuckDB read them. The strings share the file's memory: clone
+// what is kept.
 func eachRecord(f *file, skip map[int64]bool, fn func(line int64, raw string, fields []string)) error {
 	data, err := os.ReadFile(f.abs)
 	if err != nil {
