@@ -240,8 +240,11 @@ type mapStats struct {
 	bad      int64
 	filtered []int64
 	noted    int64
-	// values holds, per notice, the distinct values it holds on landing rows.
-	values [][]string
+	// values holds, per notice, the distinct values it holds on landing rows;
+	// rejected, per check, the distinct (column value, reported value) pairs
+	// of the rows it rejects first.
+	values   [][]string
+	rejected [][][2]string
 }
 
 // pass reads one batch for all the mappings of its source (a source that
@@ -286,7 +289,7 @@ func (w *Work) passRows(ctx context.Context, b group, maps []*catalog.Mapping, m
 				dest = append(dest, &r.maps[i].filtered[j])
 			}
 			dest = append(dest, &r.maps[i].noted)
-			lists[i] = make([]any, len(noticesOf(m, w.strict)))
+			lists[i] = make([]any, len(noticesOf(m, w.strict))+len(checksOf(m, w.strict)))
 			for k := range lists[i] {
 				dest = append(dest, &lists[i][k])
 			}
@@ -294,8 +297,10 @@ func (w *Work) passRows(ctx context.Context, b group, maps []*catalog.Mapping, m
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("failed to read %s: %w", b.src.Name, err)
 		}
-		for i := range maps {
-			r.maps[i].values = textLists(lists[i])
+		for i, m := range maps {
+			n := len(noticesOf(m, w.strict))
+			r.maps[i].values = textLists(lists[i][:n])
+			r.maps[i].rejected = pairLists(lists[i][n:])
 		}
 		out = append(out, r)
 	}
@@ -313,6 +318,22 @@ func textLists(lists []any) [][]string {
 		for _, v := range vs {
 			if s, ok := v.(string); ok {
 				out[k] = append(out[k], s)
+			}
+		}
+	}
+	return out
+}
+
+// pairLists turns scanned DuckDB lists of two-text lists into pairs.
+func pairLists(lists []any) [][][2]string {
+	out := make([][][2]string, len(lists))
+	for k, l := range lists {
+		ps, _ := l.([]any)
+		for _, p := range ps {
+			if kv, ok := p.([]any); ok && len(kv) == 2 {
+				a, _ := kv[0].(string)
+				b, _ := kv[1].(string)
+				out[k] = append(out[k], [2]string{a, b})
 			}
 		}
 	}

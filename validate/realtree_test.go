@@ -500,20 +500,19 @@ func TestFindingsInOrder(t *testing.T) {
 		"2017/1/15 unix_tstamp=1484474400 dns_qry_rcode=23", "2017/1/15 unix_tstamp=1484474402 dns_qry_rcode=0")
 }
 
-// TestFindingsBothWays: notices located by their values are those the
-// ordered re-read finds, line for line, on trees with checks, notices,
-// type rejects and blank lines.
+// TestFindingsBothWays: rejects and notices located by their values are
+// those the ordered re-read finds, line for line, on trees with checks,
+// notices, type rejects and blank lines.
 func TestFindingsBothWays(t *testing.T) {
 	gen := t.TempDir()
 	if _, err := oagen.Generate(gen, oagen.Options{Size: 3 << 20, Days: 3, Seed: 3, DNSZone: "PST",
 		Start: time.Date(2016, time.October, 30, 0, 0, 0, 0, time.UTC), RejectShare: 0.3}); err != nil {
 		t.Fatal(err)
 	}
-	// the trees with notices in files no check rejects have files located
-	// by value; the others need the ordered re-read (or have only DuckDB's
-	// own rejects, which carry their lines)
+	// the trees with notices or rows a check rejects have files located by
+	// value; the others only DuckDB's own rejects, which carry their lines
 	byValue := map[string]bool{filepath.Join(gen, "spot-oa"): true, "../testdata/sample/spot-oa": true,
-		"../testdata/corpus/bad-frame-time/spot-oa": false, "../testdata/corpus/unknown-uri/spot-oa": false,
+		"../testdata/corpus/bad-frame-time/spot-oa": true, "../testdata/corpus/unknown-uri/spot-oa": true,
 		"../testdata/corpus/bad-port/spot-oa": false, "../testdata/corpus/pipe-in-storyboard/spot-oa": false}
 	for tree := range byValue {
 		var got [2]string

@@ -241,6 +241,20 @@ func passSQL(maps []*catalog.Mapping, rel string, strict bool) string {
 			middle = append(middle, nb, nv)
 			outer = append(outer, "list(DISTINCT "+nv+") FILTER (WHERE "+nb+" AND "+land+")")
 		}
+		// per check, the column values of the rows it rejects first (with
+		// the value reported), by which their lines are found
+		if cs := checksOf(m, strict); len(cs) > 0 {
+			first := fmt.Sprintf("first_%d", i)
+			inner = append(inner, firstCheckSQL(cs)+" AS "+first)
+			middle = append(middle, first)
+			for k, c := range cs {
+				pair := fmt.Sprintf("cp_%d_%d", i, k)
+				inner = append(inner, fmt.Sprintf("CASE WHEN %s = %d THEN [CAST(s.%s AS VARCHAR), CAST(%s AS VARCHAR)] END AS %s",
+					firstCheckSQL(cs), k, quoteIdent(c.Column), findingValue(c), pair))
+				middle = append(middle, pair)
+				outer = append(outer, fmt.Sprintf("list(DISTINCT %s) FILTER (WHERE %s = %d)", pair, first, k))
+			}
+		}
 	}
 	return "SELECT " + strings.Join(outer, ", ") + " FROM (SELECT " + strings.Join(middle, ", ") +
 		" FROM (SELECT " + strings.Join(inner, ", ") + fromSQL(maps[0], rel) + ") t) h GROUP BY file_id, y, m, d"
@@ -299,6 +313,15 @@ func findingsSQL(m *catalog.Mapping, strict bool) (string, []catalog.Check) {
 		"SELECT s.file_id, s.ord, list_filter([" + strings.Join(hits, ", ") + "], x -> x IS NOT NULL) AS hits, [" +
 		strings.Join(vals, ", ") + "] AS vals" + fromSQL(m, rel) + ")) ORDER BY file_id, ord, h"
 	return q, cs
+}
+
+// firstCheckSQL is the index of the first check that holds, or NULL.
+func firstCheckSQL(cs []catalog.Check) string {
+	var when []string
+	for k, c := range cs {
+		when = append(when, fmt.Sprintf("WHEN coalesce(%s, false) THEN %d", c.Bad, k))
+	}
+	return "CASE " + strings.Join(when, " ") + " END"
 }
 
 // findingValue is the SQL of the value a check or notice reports.

@@ -372,7 +372,7 @@ func (r *run) pass(ctx context.Context, b group, maps []*catalog.Mapping, parts 
 	for _, rj := range rejects {
 		r.addTypeReject(rj)
 	}
-	found := map[int]*fileNotes{}
+	found := map[int]*fileFindings{}
 	for _, row := range rows {
 		f := r.byID[row.fileID]
 		f.Rows += row.rows
@@ -383,7 +383,7 @@ func (r *run) pass(ctx context.Context, b group, maps []*catalog.Mapping, parts 
 			}
 			if st.bad > 0 || st.noted > 0 {
 				if found[f.id] == nil {
-					found[f.id] = &fileNotes{}
+					found[f.id] = &fileFindings{}
 				}
 				found[f.id].add(maps, i, st)
 			}
@@ -418,7 +418,7 @@ func (r *run) pass(ctx context.Context, b group, maps []*catalog.Mapping, parts 
 			inOrder[id] = true
 			continue
 		}
-		ok, err := r.locateNotices(r.byID[id], maps, n)
+		ok, err := r.locateByValue(r.byID[id], maps, n)
 		if err != nil {
 			return err
 		}
