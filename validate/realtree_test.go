@@ -537,3 +537,22 @@ func TestFindingsBothWays(t *testing.T) {
 		}
 	}
 }
+
+// TestDNSEdgeRawCopy: the raw impala-shell file the OA copied when a row
+// was short (unquoted, LF, codes in columns 6–8, §7.1.4): the codes land
+// with the registry's names; the short row is rejected.
+func TestDNSEdgeRawCopy(t *testing.T) {
+	tree := map[string]string{"dns/20170110/edge-r.example.org_07_00.csv": lf(
+		"frame_time,frame_len,ip_dst,ip_src,dns_qry_name,dns_qry_class,dns_qry_type,dns_qry_rcode,dns_a",
+		"Jan 10 2017 07:00:00.000000000 UTC,80,10.0.0.5,10.0.0.53,r.example.org,0x00000001,28,3,NULL",
+		"Jan 10 2017 07:00:01.000000000 UTC,80,10.0.0.5,10.0.0.53",
+		"Jan 10 2017 07:00:02.000000000 UTC,80,10.0.0.5,10.0.0.53,r.example.org,NULL,NULL,NULL,NULL")}
+	m, w := validated(t, Options{OAPath: writeTree(t, tree), Pipelines: []string{"dns"}})
+	_, rejects := findings(m)
+	wantRows(t, "rejects", rejects, "dns/20170110/edge-r.example.org_07_00.csv:3:4: expected 9 columns, found 4")
+	// 2017-01-10 07:00:00 UTC = 1483228800 + 9 × 86400 + 7 × 3600
+	wantRows(t, "dns_edge", landed(t, w, "dns_edge", "unix_tstamp", "hh", "dns_qry_class", "dns_qry_type", "dns_qry_rcode",
+		"dns_qry_class_name", "dns_qry_type_name", "dns_qry_rcode_name", "dns_a"),
+		"2017/1/10 unix_tstamp=1484031600 hh=7 dns_qry_class=0x00000001 dns_qry_type=28 dns_qry_rcode=3 dns_qry_class_name=Internet (IN) dns_qry_type_name=AAAA dns_qry_rcode_name=NXDomain dns_a=NULL",
+		"2017/1/10 unix_tstamp=1484031602 hh=7 dns_qry_class=NULL dns_qry_type=NULL dns_qry_rcode=NULL dns_qry_class_name=NULL dns_qry_type_name=NULL dns_qry_rcode_name=NULL dns_a=NULL")
+}
