@@ -35,6 +35,10 @@ type file struct {
 	header []string
 	// skip is the number of blank lines before the header.
 	skip int
+	// lines and blank are the physical and the blank lines of the file,
+	// counted while hashing it (when counted).
+	lines, blank int64
+	counted      bool
 }
 
 // FindRoot returns the folder holding the pipeline folders: oaPath/data for

@@ -33,10 +33,12 @@ func inspect(f *file, buf []byte, full bool) {
 	h := sha256.New()
 	var header []byte
 	var read int64
+	var lc lineCounter
 	for {
 		n, err := fh.Read(buf)
 		if full {
 			h.Write(buf[:n])
+			lc.add(buf[:n])
 		}
 		read += int64(n)
 		if !headerRead(header) {
@@ -53,10 +55,55 @@ func inspect(f *file, buf []byte, full bool) {
 	f.Bytes = read
 	if full {
 		f.SHA256 = hex.EncodeToString(h.Sum(nil))
+		f.lines, f.blank, f.counted = lc.total(), lc.blank, true
 	} else if st, err := fh.Stat(); err == nil {
 		f.Bytes = st.Size()
 	}
 	f.detect(header)
+}
+
+// lineCounter counts the physical lines of a file as it is read, and the
+// blank ones (empty, or a lone CR), independently of DuckDB: every line must
+// be accounted for as the header, a blank line, a row or a repeated header.
+type lineCounter struct {
+	lines, blank int64
+	open         bool // a line has begun and not ended
+	content      bool // the open line holds more than a CR
+}
+
+func (c *lineCounter) add(b []byte) {
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		part := b
+		if i >= 0 {
+			part = b[:i]
+		}
+		if len(part) > 0 {
+			c.open = true
+			c.content = c.content || len(bytes.TrimRight(part, "\r")) > 0
+		}
+		if i < 0 {
+			return
+		}
+		c.end()
+		b = b[i+1:]
+	}
+}
+
+func (c *lineCounter) end() {
+	c.lines++
+	if !c.content {
+		c.blank++
+	}
+	c.open, c.content = false, false
+}
+
+// total is the number of lines, a last one without a newline included.
+func (c *lineCounter) total() int64 {
+	if c.open {
+		c.end()
+	}
+	return c.lines
 }
 
 // headerRead is true once head holds the header line (or as much as is read

@@ -26,6 +26,9 @@ var columnsRE = regexp.MustCompile(`Expected Number of Columns: (\d+) Found: (\d
 
 // rejectReason words a DuckDB reject for a person.
 func rejectReason(rj rawReject, f *file) string {
+	if rj.errorType == "LINE SIZE OVER MAXIMUM" {
+		return fmt.Sprintf("line longer than %d bytes (the most a line may hold): not read", maxLineBytes)
+	}
 	if n := fieldCount(rj, f); n != len(f.layout.Fields) && n > 0 {
 		return fmt.Sprintf("expected %d columns, found %d", len(f.layout.Fields), n) + pipeHint(f, n)
 	}

@@ -18,6 +18,12 @@ const (
 	clean                   // fail on the first bad row (cheaper than store_rejects)
 )
 
+// maxLineBytes is the longest line read (DuckDB's default, set so that it
+// is stated): a longer one is rejected with its line number. A line longer
+// than the reader's buffer (about 32 MiB) is dropped by DuckDB without a
+// reject; the line count of each file (file.account) catches it.
+const maxLineBytes = 2000000
+
 // ReadCSVSQL returns the strictly typed read_csv call for files of one
 // source layout that start with skip blank lines; the file list is bound
 // as parameter $param.
@@ -32,6 +38,7 @@ func ReadCSVSQL(s *catalog.Source, l *catalog.Layout, skip, param int, mode read
 		"timestampformat = " + quoteLit(catalog.TimestampFormat),
 		"dateformat = " + quoteLit(catalog.DateFormat),
 		"nullstr = " + quoteLit(s.NullMarker),
+		fmt.Sprintf("max_line_size = %d", maxLineBytes),
 	}
 	if skip > 0 {
 		opts = append(opts, fmt.Sprintf("skip = %d", skip))

@@ -207,6 +207,7 @@ func (r *run) validate(ctx context.Context) (*Manifest, error) {
 			r.lastID++
 			f.id = r.lastID
 		}
+		f.account()
 	}
 	trace("passes", start)
 	list, err := partitionList(parts)
@@ -514,6 +515,22 @@ func (f *file) addFiltered(rule string, n int64) {
 func (f *file) addReject(limit int, rj Reject) {
 	if len(f.Rejects) < limit {
 		f.Rejects = append(f.Rejects, rj)
+	}
+}
+
+// account checks that every physical line of a read file is the header, a
+// blank line, a row (landing, filtered or rejected) or a repeated header:
+// a line DuckDB dropped without a word (one longer than its buffer) is a
+// file error, which blocks the archive of its pipeline.
+func (f *file) account() {
+	if f.Error != "" || !f.counted {
+		return
+	}
+	headers := f.Filtered["repeated header line"]
+	if read := 1 + f.blank + f.Rows + headers; read != f.lines {
+		f.fail(false, fmt.Sprintf("%d line(s) not accounted for: the file has %d lines, read were the header, "+
+			"%d blank line(s), %d row(s) and %d repeated header(s) (a line longer than the reader's buffer?)",
+			f.lines-read, f.lines, f.blank, f.Rows, headers))
 	}
 }
 
