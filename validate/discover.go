@@ -149,6 +149,19 @@ func isDir(dir string, e fs.DirEntry) bool {
 	return err == nil && st.IsDir()
 }
 
+// isRegular is true for a regular file, or a link to one: a FIFO named
+// like a data file would block the read forever.
+func isRegular(dir string, e fs.DirEntry) bool {
+	if e.Type().IsRegular() {
+		return true
+	}
+	if e.Type()&fs.ModeSymlink == 0 {
+		return false
+	}
+	st, err := os.Stat(filepath.Join(dir, e.Name()))
+	return err == nil && st.Mode().IsRegular()
+}
+
 func (t *tree) folder(pipe, rel string, scope catalog.Scope, y, m, d int) error {
 	dir := filepath.Join(t.root, filepath.FromSlash(rel))
 	entries, err := os.ReadDir(dir)
@@ -163,6 +176,10 @@ func (t *tree) folder(pipe, rel string, scope catalog.Scope, y, m, d int) error 
 		}
 		if isDir(dir, e) {
 			t.skip(frel+"/", "folder inside a "+scopeName(scope)+", not migrated")
+			continue
+		}
+		if !isRegular(dir, e) {
+			t.skip(frel, "not a regular file (a FIFO, socket or device), not read")
 			continue
 		}
 		f, reason := classify(pipe, scope, e.Name())

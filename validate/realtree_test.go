@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -577,5 +578,19 @@ func TestEveryLineAccountedFor(t *testing.T) {
 		"flow/20161201/chord-10_0_0_2.tsv: 1 line(s) not accounted for: the file has 4 lines, read were the header, 0 blank line(s), 2 row(s) and 0 repeated header(s) (a line longer than the reader's buffer?)")
 	if m.Clean() || m.Summary.FileErrors != 1 {
 		t.Errorf("summary %+v: want one file error and an unclean manifest", m.Summary)
+	}
+}
+
+// TestFIFOIsSkipped: a FIFO named like a data file is skipped with its
+// reason instead of blocking the read forever.
+func TestFIFOIsSkipped(t *testing.T) {
+	root := writeTree(t, map[string]string{"flow/20161201/chord-10_0_0_1.tsv": lf("srcip\tdstip\tibytes\tipkts", "10.0.0.1\t10.0.0.2\t1\t1")})
+	if err := syscall.Mkfifo(filepath.Join(root, "data", "flow", "20161201", "chord-10_0_0_2.tsv"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := validated(t, Options{OAPath: root, Pipelines: []string{"flow"}})
+	if len(m.Skipped) != 1 || m.Skipped[0].Path != "flow/20161201/chord-10_0_0_2.tsv" ||
+		m.Skipped[0].Reason != "not a regular file (a FIFO, socket or device), not read" || m.Summary.Landing != 1 {
+		t.Errorf("skipped %v, %d landing rows; want the FIFO skipped and 1 row", m.Skipped, m.Summary.Landing)
 	}
 }
