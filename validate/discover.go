@@ -149,8 +149,9 @@ func isDir(dir string, e fs.DirEntry) bool {
 	return err == nil && st.IsDir()
 }
 
-// isRegular is true for a regular file, or a link to one: a FIFO named
-// like a data file would block the read forever.
+// isRegular is false for a FIFO, socket or device, or a link to one: a
+// FIFO named like a data file would block the read forever. A link that
+// cannot be followed counts as a file, so that its read fails loudly.
 func isRegular(dir string, e fs.DirEntry) bool {
 	if e.Type().IsRegular() {
 		return true
@@ -159,7 +160,7 @@ func isRegular(dir string, e fs.DirEntry) bool {
 		return false
 	}
 	st, err := os.Stat(filepath.Join(dir, e.Name()))
-	return err == nil && st.Mode().IsRegular()
+	return err != nil || st.Mode().IsRegular()
 }
 
 func (t *tree) folder(pipe, rel string, scope catalog.Scope, y, m, d int) error {
