@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // zone names work on a machine without a tz database
 )
 
 // Zone tokens oagen knows with their UTC offsets, and the token the same
