@@ -340,12 +340,9 @@ func (u *unit) dnsDendro(rows []dnsRow, names []dnsQName) error {
 			b = append(b, ip...)
 			b = append(b, '\n')
 		}
-		b, rej := u.small(b, 1, n, rejectSpec{delim: ',', field: 0, how: rejComma})
-		u.buf = b
-		if err := u.write("dendro-"+ip+".csv", b); err != nil {
+		if err := u.writeSmall("dendro-"+ip+".csv", "dns_dendro", b, 1, n, rejectSpec{delim: ',', field: 0, how: rejComma}); err != nil {
 			return err
 		}
-		u.landed("dns_dendro", u.dayNum, n-rej)
 	}
 	return nil
 }
@@ -381,12 +378,9 @@ func (u *unit) dnsStoryboard(rows []dnsRow, clients []uint32) error {
 		b = u.threatText(b)
 		b = append(b, '\n')
 	}
-	b, rej := u.small(b, 1, len(anchors), rejectSpec{delim: '|', field: 2, how: rejPipe})
-	u.buf = b
-	if err := u.write("threats.csv", b); err != nil {
+	if err := u.writeSmall("threats.csv", "dns_storyboard", b, 1, len(anchors), rejectSpec{delim: '|', field: 2, how: rejPipe}); err != nil {
 		return err
 	}
-	u.landed("dns_storyboard", u.dayNum, len(anchors)-rej)
 	for _, a := range anchors {
 		b := append(u.buf[:0], DNSThreatDendroHdr+lf...)
 		isIP := a[0] >= '0' && a[0] <= '9'
@@ -406,12 +400,9 @@ func (u *unit) dnsStoryboard(rows []dnsRow, clients []uint32) error {
 			}
 			b = append(b, ",0\n"...)
 		}
-		b, rej := u.small(b, 1, n, rejectSpec{delim: ',', field: 0, how: rejNumber})
-		u.buf = b
-		if err := u.write("threat-dendro-"+a+".csv", b); err != nil {
+		if err := u.writeSmall("threat-dendro-"+a+".csv", "dns_threat_dendro", b, 1, n, rejectSpec{delim: ',', field: 0, how: rejNumber}); err != nil {
 			return err
 		}
-		u.landed("dns_threat_dendro", u.dayNum, n-rej)
 	}
 	return nil
 }

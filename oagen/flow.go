@@ -305,12 +305,9 @@ func (u *unit) flowChords(rows []flowRow) error {
 			}
 			b = append(b, '\n')
 		}
-		b, rej := u.small(b, 1, len(keys), spec)
-		u.buf = b
-		if err := u.write("chord-"+string(apIP(nil, ip, '_'))+".tsv", b); err != nil {
+		if err := u.writeSmall("chord-"+string(apIP(nil, ip, '_'))+".tsv", "flow_chords", b, 1, len(keys), spec); err != nil {
 			return err
 		}
-		u.landed("flow_chords", u.dayNum, len(keys)-rej)
 		if c6 {
 			u.notices++ // sums not available in this layout
 		}
@@ -335,16 +332,10 @@ func (u *unit) flowStoryboard(rows []flowRow, internal, external []uint32) error
 		b = u.threatText(b)
 		b = append(b, '\n')
 	}
-	b, rej := u.small(b, 1, len(threats), rejectSpec{delim: '|', field: 1, how: rejPipe})
-	u.buf = b
-	if err := u.write("threats.csv", b); err != nil {
+	if err := u.writeSmall("threats.csv", "flow_storyboard", b, 1, len(threats), rejectSpec{delim: '|', field: 1, how: rejPipe}); err != nil {
 		return err
 	}
-	u.landed("flow_storyboard", u.dayNum, len(threats)-rej)
-	skip := 1
-	if u.lay.BlankLines {
-		skip = 3
-	}
+	skip := u.notebookHeaderLines()
 	for _, ip := range threats {
 		ips := ipString(ip)
 		b := u.buf[:0]
@@ -383,12 +374,9 @@ func (u *unit) flowStoryboard(rows []flowRow, internal, external []uint32) error
 			}
 			b = append(b, '\n')
 		}
-		b, rej := u.small(b, skip, n, rejectSpec{delim: '\t', field: 6, how: rejNumber})
-		u.buf = b
-		if err := u.write("sbdet-"+ips+".tsv", b); err != nil {
+		if err := u.writeSmall("sbdet-"+ips+".tsv", "flow_timeline", b, skip, n, rejectSpec{delim: '\t', field: 6, how: rejNumber}); err != nil {
 			return err
 		}
-		u.landed("flow_timeline", u.dayNum, n-rej)
 		// Storyboard JSON: not migrated, but present in real trees.
 		globe := fmt.Sprintf(`{"type":"FeatureCollection","sourceips":[{"type":"Feature","properties":{"ip":%q,"type":1,"location":"%s"},"geometry":{"type":"Point","coordinates":[-121.89,37.33]}}],"destips":[]}`, ips, geoInternal[ipHash(ip)%len(geoInternal)])
 		stats := fmt.Sprintf(`{"name":"Threat Investigation - %s","children":[{"name":"Inbound Only","size":%d},{"name":"Outbound Only","size":%d},{"name":"Two way","size":%d}]}`, ips, u.rng.IntN(50), u.rng.IntN(50), u.rng.IntN(20))

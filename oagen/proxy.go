@@ -216,16 +216,10 @@ func (u *unit) proxyStoryboard(rows []proxyRow, clients []uint32, uris []*proxyU
 		b = u.threatText(b)
 		b = append(b, '\n')
 	}
-	b, rej := u.small(b, 1, len(threats), rejectSpec{delim: '|', field: 1, how: rejPipe})
-	u.buf = b
-	if err := u.write("threats.csv", b); err != nil {
+	if err := u.writeSmall("threats.csv", "proxy_storyboard", b, 1, len(threats), rejectSpec{delim: '|', field: 1, how: rejPipe}); err != nil {
 		return err
 	}
-	u.landed("proxy_storyboard", u.dayNum, len(threats)-rej)
-	skip := 1
-	if u.lay.BlankLines {
-		skip = 3
-	}
+	skip := u.notebookHeaderLines()
 	for ti, t := range threats {
 		h := md5hex(t.full)
 		// Timeline: per client and time, at most 1000 rows.
@@ -252,12 +246,9 @@ func (u *unit) proxyStoryboard(rows []proxyRow, clients []uint32, uris []*proxyU
 			b = append(b, pick(u.rng, httpCodes).code...)
 			b = append(b, '\n')
 		}
-		b, rej := u.small(b, skip, n, rejectSpec{delim: '\t', field: 2, how: rejNumber})
-		u.buf = b
-		if err := u.write("timeline-"+h+".tsv", b); err != nil {
+		if err := u.writeSmall("timeline-"+h+".tsv", "proxy_timeline", b, skip, n, rejectSpec{delim: '\t', field: 2, how: rejNumber}); err != nil {
 			return err
 		}
-		u.landed("proxy_timeline", u.dayNum, n-rej)
 		// Expanded search: rows with fulluri = URI or referer = URI. Every
 		// other threat starts with a referer match for a different URI; row 2
 		// always matches the URI itself.
@@ -364,12 +355,9 @@ func (u *unit) proxyEdges(rows []proxyRow) error {
 			b = append(b, r.uri.full...)
 			b = append(b, crlf...)
 		}
-		b, rej := u.small(b, 1, n, rejectSpec{delim: '\t', field: 12, how: rejNumber})
-		u.buf = b
-		if err := u.write("edge-"+cip+"-"+r.hash+".tsv", b); err != nil {
+		if err := u.writeSmall("edge-"+cip+"-"+r.hash+".tsv", "proxy_edge", b, 1, n, rejectSpec{delim: '\t', field: 12, how: rejNumber}); err != nil {
 			return err
 		}
-		u.landed("proxy_edge", u.dayNum, n-rej)
 	}
 	u.noticeLines = u.noticeLines[:0]
 	return nil

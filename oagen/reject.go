@@ -108,3 +108,24 @@ func corruptLine(line []byte, spec rejectSpec) []byte {
 	fields[f] = v
 	return bytes.Join(fields, []byte{spec.delim})
 }
+
+// writeSmall writes a small per-day file, after giving it its rejected row
+// if it draws one, and counts the rows of it that land in table.
+func (u *unit) writeSmall(name, table string, b []byte, skip, n int, spec rejectSpec) error {
+	b, rej := u.small(b, skip, n, spec)
+	u.buf = b
+	if err := u.write(name, b); err != nil {
+		return err
+	}
+	u.landed(table, u.dayNum, n-rej)
+	return nil
+}
+
+// notebookHeaderLines is how many lines start a notebook's impala-shell
+// file: the header, after the two blank lines `-r` wrote before Nov 2016.
+func (u *unit) notebookHeaderLines() int {
+	if u.lay.BlankLines {
+		return 3
+	}
+	return 1
+}
