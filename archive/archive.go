@@ -28,7 +28,24 @@ type Entry struct {
 // size and sha256.
 func Inventory(dir string) ([]Entry, error) {
 	var out []Entry
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := walkFiles(dir, func(p, rel string, _ fs.DirEntry) error {
+		sum, n, err := hashFile(p)
+		if err != nil {
+			return err
+		}
+		out = append(out, Entry{Path: rel, Bytes: n, SHA256: sum})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("failed to list %s: %w", dir, err)
+	}
+	return sorted(out), nil
+}
+
+// walkFiles calls fn for every regular file under dir outside MetaDir, with
+// its path and its slash-separated path relative to dir.
+func walkFiles(dir string, fn func(p, rel string, d fs.DirEntry) error) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -38,19 +55,17 @@ func Inventory(dir string) ([]Entry, error) {
 		if !d.Type().IsRegular() {
 			return nil
 		}
-		rel, _ := filepath.Rel(dir, p)
-		sum, n, err := hashFile(p)
+		rel, err := filepath.Rel(dir, p)
 		if err != nil {
 			return err
 		}
-		out = append(out, Entry{Path: filepath.ToSlash(rel), Bytes: n, SHA256: sum})
-		return nil
+		return fn(p, filepath.ToSlash(rel), d)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("failed to list %s: %w", dir, err)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out, nil
+}
+
+func sorted(inv []Entry) []Entry {
+	sort.Slice(inv, func(i, j int) bool { return inv[i].Path < inv[j].Path })
+	return inv
 }
 
 func hashFile(p string) (string, int64, error) {
@@ -93,15 +108,21 @@ func Verify(dir string, want []Entry) error {
 	return nil
 }
 
-// Move archives src as dst, writing meta files (name → content) into
-// dst/MetaDir. dst must not exist.
-func Move(src, dst string, meta map[string][]byte) error {
-	if _, err := os.Stat(dst); err == nil {
-		return fmt.Errorf("failed to archive %s: %s already exists (choose another --archive-dir, or restore it first)", src, dst)
+// rename is os.Rename; tests replace it to force the cross-device path.
+var rename = os.Rename
+
+// Move archives src as dst, writing meta files (name → content) and
+// files.json into dst/MetaDir. dst must not exist. known holds the entries
+// the caller hashed during validation (Path relative to src, slash-separated):
+// their sha256 is reused after checking that the size is unchanged, and every
+// other file under src is hashed here.
+func Move(src, dst string, known []Entry, meta map[string][]byte) error {
+	if err := mustNotExist(dst); err != nil {
+		return fmt.Errorf("failed to archive %s: %w (choose another --archive-dir, or restore it first)", src, err)
 	}
-	inv, err := Inventory(src)
+	inv, err := inventoryKnown(src, known)
 	if err != nil {
-		return err
+		return fmt.Errorf("failed to archive %s: %w", src, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return fmt.Errorf("failed to create archive folder: %w", err)
@@ -109,16 +130,85 @@ func Move(src, dst string, meta map[string][]byte) error {
 	if err := move(src, dst, inv); err != nil {
 		return err
 	}
-	if err := Verify(dst, inv); err != nil {
-		return err
-	}
 	return writeMeta(dst, inv, meta)
 }
 
-// move renames src to dst, or copies, verifies and then removes src when
-// they are on different file systems.
+// mustNotExist fails unless p is absent (a dangling symlink counts as
+// present).
+func mustNotExist(p string) error {
+	_, err := os.Lstat(p)
+	switch {
+	case err == nil:
+		return fmt.Errorf("%s already exists", p)
+	case !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	return nil
+}
+
+// inventoryKnown is Inventory(src), taking the sha256 of the files in known
+// from known instead of reading them; their size must be unchanged.
+func inventoryKnown(src string, known []Entry) ([]Entry, error) {
+	want := make(map[string]Entry, len(known))
+	for _, e := range known {
+		want[e.Path] = e
+	}
+	var out []Entry
+	err := walkFiles(src, func(p, rel string, d fs.DirEntry) error {
+		e, err := entryOf(p, rel, d, want)
+		if err != nil {
+			return err
+		}
+		delete(want, rel)
+		out = append(out, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := firstGone(want); err != nil {
+		return nil, err
+	}
+	return sorted(out), nil
+}
+
+// entryOf returns the entry of the file p: from want when it is listed there
+// (after checking its size), else by hashing it.
+func entryOf(p, rel string, d fs.DirEntry, want map[string]Entry) (Entry, error) {
+	k, ok := want[rel]
+	if !ok {
+		sum, n, err := hashFile(p)
+		return Entry{Path: rel, Bytes: n, SHA256: sum}, err
+	}
+	info, err := d.Info()
+	if err != nil {
+		return Entry{}, err
+	}
+	if info.Size() != k.Bytes {
+		return Entry{}, fmt.Errorf("%s changed since it was validated (%d bytes, validated %d)", rel, info.Size(), k.Bytes)
+	}
+	return k, nil
+}
+
+// firstGone reports the first (by path) of the known files left unseen.
+func firstGone(left map[string]Entry) error {
+	if len(left) == 0 {
+		return nil
+	}
+	paths := make([]string, 0, len(left))
+	for p := range left {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	return fmt.Errorf("%s is gone since it was validated", paths[0])
+}
+
+// move renames src to dst without verifying again (the rename moves the
+// files themselves). When they are on different file systems it copies src
+// to dst.partial, verifies the copy against inv, renames it to dst and only
+// then removes src.
 func move(src, dst string, inv []Entry) error {
-	err := os.Rename(src, dst)
+	err := rename(src, dst)
 	if err == nil {
 		return nil
 	}
@@ -126,12 +216,9 @@ func move(src, dst string, inv []Entry) error {
 		return fmt.Errorf("failed to move %s to %s: %w", src, dst, err)
 	}
 	part := dst + ".partial"
-	os.RemoveAll(part)
-	if err := os.CopyFS(part, os.DirFS(src)); err != nil {
-		return fmt.Errorf("failed to copy %s to %s: %w", src, part, err)
-	}
-	if err := Verify(part, inv); err != nil {
-		return err
+	if err := copyVerified(src, part, inv); err != nil {
+		os.RemoveAll(part)
+		return fmt.Errorf("failed to move %s to %s: %w", src, dst, err)
 	}
 	if err := os.Rename(part, dst); err != nil {
 		return fmt.Errorf("failed to move %s to %s: %w", part, dst, err)
@@ -142,6 +229,20 @@ func move(src, dst string, inv []Entry) error {
 	return nil
 }
 
+// copyVerified copies src to part (replacing a leftover part) and checks
+// that the copy holds exactly the files of inv.
+func copyVerified(src, part string, inv []Entry) error {
+	if err := os.RemoveAll(part); err != nil {
+		return err
+	}
+	if err := os.CopyFS(part, os.DirFS(src)); err != nil {
+		return fmt.Errorf("failed to copy %s to %s: %w", src, part, err)
+	}
+	return Verify(part, inv)
+}
+
+// writeMeta writes meta (name → content) and files.json (inv) into
+// dst/MetaDir; files.json always holds inv.
 func writeMeta(dst string, inv []Entry, meta map[string][]byte) error {
 	dir := filepath.Join(dst, MetaDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -151,11 +252,20 @@ func writeMeta(dst string, inv []Entry, meta map[string][]byte) error {
 	if err != nil {
 		return fmt.Errorf("failed to write archive manifest: %w", err)
 	}
-	meta["files.json"] = b
 	for name, content := range meta {
-		if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
-			return fmt.Errorf("failed to write archive manifest: %w", err)
+		if err := writeMetaFile(dir, name, content); err != nil {
+			return err
 		}
+	}
+	return writeMetaFile(dir, "files.json", b)
+}
+
+func writeMetaFile(dir, name string, content []byte) error {
+	if !filepath.IsLocal(name) || filepath.Base(name) != name {
+		return fmt.Errorf("failed to write archive manifest: bad file name %q", name)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
+		return fmt.Errorf("failed to write archive manifest: %w", err)
 	}
 	return nil
 }
@@ -170,8 +280,8 @@ func Restore(src, dst string) error {
 	if err := json.Unmarshal(b, &inv); err != nil {
 		return fmt.Errorf("failed to parse archive manifest of %s: %w", src, err)
 	}
-	if _, err := os.Stat(dst); err == nil {
-		return fmt.Errorf("failed to restore %s: %s already exists", src, dst)
+	if err := mustNotExist(dst); err != nil {
+		return fmt.Errorf("failed to restore %s: %w", src, err)
 	}
 	if err := Verify(src, inv); err != nil {
 		return err

@@ -212,8 +212,12 @@ type Mapping struct {
 	// Set gives, per target column, a DuckDB SQL expression over the source
 	// row (alias s) and the file (alias f).
 	Set map[string]string
-	// Join is extra SQL joined after "src s JOIN files f".
+	// Join is extra SQL joined after "src s JOIN files f" (see contract.go
+	// for what it may name).
 	Join string
+	// Needs are the relations Join uses: they are built before the
+	// mapping's source is read.
+	Needs []string
 	// Partition gives y, m, d expressions; empty means the day folder's.
 	Partition [3]string
 	Filters   []Filter

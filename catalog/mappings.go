@@ -151,6 +151,7 @@ var Mappings = []Mapping{
 		// Spot 1.0 looks edges up by the scored row's tstart: an edge of a
 		// 23:59 row of the day before sits in that day's partition
 		Join:      flowEdgeJoin,
+		Needs:     []string{"flow_scored"},
 		Partition: datePartition(`coalesce(sc.day, f.day)`),
 		Filters:   []Filter{{Rule: "srcip is NULL", Keep: `s.srcip IS NOT NULL`}}},
 	summaryMapping("flow"),
@@ -189,6 +190,7 @@ var Mappings = []Mapping{
 		"frame_len", "ip_dst", "ip_src", "dns_qry_name", "dns_a"),
 		Join: dnsEdgeJoin + ianaJoin("dns_qclass", "qclass", "qc") + ianaJoin("dns_qtype", "qtype", "qt") +
 			ianaJoin("dns_rcode", "qrcode", "qr"),
+		Needs: []string{"dns_offsets", "dns_scored", "dns_context"},
 		// Spot 1.0 looks edges up by the UTC date and hour of the scored row
 		Partition: datePartition(dnsEdgeKey),
 		Checks: []Check{
@@ -232,7 +234,7 @@ var Mappings = []Mapping{
 	summaryMapping("proxy"),
 	{Table: "proxy_storyboard", Source: "proxy_storyboard", Set: same(map[string]string{
 		"p_threat": `u.uri`, "text": `s.summary`}, "title"),
-		Join: uriCandidate + ` AND u.md5 = lower(s.hash)`,
+		Join: uriCandidate + ` AND u.md5 = lower(s.hash)`, Needs: []string{"uri_candidates"},
 		Checks: []Check{{Column: "hash", Bad: `u.uri IS NULL`,
 			Reason: "no fulluri of this day's proxy_scores.tsv or es-*.csv has this md5"}}},
 	{Table: "proxy_threat_investigation", Source: "proxy_scores", Set: same(map[string]string{
@@ -240,7 +242,8 @@ var Mappings = []Mapping{
 	{Table: "proxy_timeline", Source: "proxy_timeline", Set: same(map[string]string{
 		"p_threat": `u.uri`, "tstart": tsText, "tend": `CAST(s.tend AS VARCHAR)`,
 		"respcodename": `coalesce(hk.name, '')`}, "duration", "clientip", "respcode"),
-		Join: uriCandidate + ` AND u.md5 = f.hash` + ` LEFT JOIN iana_keys hk ON hk.kind = 'http' AND hk.key = s.respcode`,
+		Join:  uriCandidate + ` AND u.md5 = f.hash` + ` LEFT JOIN iana_keys hk ON hk.kind = 'http' AND hk.key = s.respcode`,
+		Needs: []string{"uri_candidates"},
 		Checks: []Check{{Column: "respcode", Bad: `u.uri IS NULL`, Value: `f.hash`,
 			Reason: "no fulluri of this day's proxy_scores.tsv or es-*.csv has the md5 in the file name"}}},
 }

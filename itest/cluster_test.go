@@ -9,10 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"spotmigrate/internal/testkit"
 	"strings"
 	"testing"
 	"time"
+
+	"spotmigrate/internal/testkit"
 
 	"github.com/colinmarc/hdfs/v2"
 
@@ -64,7 +65,7 @@ func TestMigrateSampleOnCluster(t *testing.T) {
 		t.Fatalf("%d units (ok=%v), want %d matching", len(rep.Units), rep.OK(), len(want))
 	}
 	for _, u := range rep.Units {
-		k := fmt.Sprintf("%s/%s", u.Table, u.Partition())
+		k := fmt.Sprintf("%s/%s", u.Table, u.Dir())
 		if u.ActualRows != want[k] || u.Status != reconcile.Match {
 			t.Errorf("%s: %d rows on the engine (%s), want %d", k, u.ActualRows, u.Status, want[k])
 		}
@@ -93,7 +94,7 @@ func TestMigrateSampleOnCluster(t *testing.T) {
 		t.Fatalf("second run: exit %d\n%s", again.Code, again.Stderr)
 	}
 	for _, u := range readReport(t, report).Units {
-		if k := u.Table + "/" + u.Partition(); u.ActualRows != want[k] {
+		if k := u.Table + "/" + u.Dir(); u.ActualRows != want[k] {
 			t.Errorf("after a second run %s has %d rows, want %d", k, u.ActualRows, want[k])
 		}
 	}

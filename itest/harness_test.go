@@ -9,13 +9,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"spotmigrate/internal/testkit"
 	"strings"
 	"testing"
 	"time"
 
+	"spotmigrate/internal/testkit"
+
 	"spotmigrate/dialect"
-	"spotmigrate/load"
+	"spotmigrate/migrate"
 )
 
 var (
@@ -102,11 +103,11 @@ func (tg target) flags() []string {
 }
 
 // engine opens the target the way spotmigrate does.
-func (tg target) engine(t *testing.T) (*load.Remote, load.DB) {
+func (tg target) engine(t *testing.T) (*migrate.Remote, migrate.DB) {
 	t.Helper()
 	host, port, _ := strings.Cut(cluster["HS2"], ":")
-	e, err := load.NewRemote(load.RemoteOptions{Dialect: dialect.Hive{}, Host: host, Port: port, DB: tg.db,
-		HUser: tg.huser, StagingPath: tg.staging, HDFS: load.HDFSOptions{Address: cluster["HDFS"], User: "root"}})
+	e, err := migrate.NewRemote(migrate.RemoteOptions{Dialect: dialect.Hive{}, Host: host, Port: port, DB: tg.db,
+		HUser: tg.huser, StagingPath: tg.staging, HDFS: migrate.HDFSOptions{Address: cluster["HDFS"], User: "root"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"spotmigrate/oagen"
+	"spotmigrate/internal/oagen"
 )
 
 // TestReachGenerated replays Spot 1.0's reads on a migrated oagen tree. The

@@ -9,7 +9,7 @@ import (
 	"spotmigrate/catalog"
 	"spotmigrate/checksum"
 	"spotmigrate/dialect"
-	"spotmigrate/validate"
+	"spotmigrate/manifest"
 )
 
 // Querier is what reconcile needs of a database handle.
@@ -28,10 +28,7 @@ const (
 
 // Unit is the outcome for one partition.
 type Unit struct {
-	Table            string   `json:"table"`
-	Y                int      `json:"y"`
-	M                int      `json:"m"`
-	D                int      `json:"d"`
+	manifest.PartitionKey
 	ExpectedRows     int64    `json:"expected_rows"`
 	ActualRows       int64    `json:"actual_rows"`
 	ExpectedChecksum string   `json:"expected_checksum"`
@@ -66,26 +63,27 @@ func (r *Report) PipelineOK(pipe string) bool {
 	return true
 }
 
-type key struct {
-	table   string
-	y, m, d int
-}
-
 type actual struct {
 	rows int64
 	sum  string
 }
 
 // Run reconciles the tables of the manifest's pipelines in database db.
-func Run(ctx context.Context, q Querier, d dialect.Dialect, db, target string, m *validate.Manifest) (*Report, error) {
+func Run(ctx context.Context, q Querier, d dialect.Dialect, db, target string, m *manifest.Manifest) (*Report, error) {
+	return RunTables(ctx, q, d, db, target, m, nil)
+}
+
+// RunTables reconciles the tables of the manifest's pipelines that only
+// keeps (all of them when only is nil): the target is read once per table.
+func RunTables(ctx context.Context, q Querier, d dialect.Dialect, db, target string, m *manifest.Manifest, only func(table string) bool) (*Report, error) {
 	rep := &Report{Version: 1, Target: target, Database: db, Pipelines: m.Pipelines}
-	expected := map[key]validate.Partition{}
+	expected := map[manifest.PartitionKey]manifest.Partition{}
 	for _, p := range m.Partitions {
-		expected[key{p.Table, p.Y, p.M, p.D}] = p
+		expected[p.PartitionKey] = p
 	}
 	for i := range catalog.Tables {
 		t := &catalog.Tables[i]
-		if !slices.Contains(m.Pipelines, t.Pipeline) {
+		if !slices.Contains(m.Pipelines, t.Pipeline) || only != nil && !only(t.Name) {
 			continue
 		}
 		got, err := tableChecksums(ctx, q, d, db, t)
@@ -97,10 +95,24 @@ func Run(ctx context.Context, q Querier, d dialect.Dialect, db, target string, m
 	return rep, nil
 }
 
-func (r *Report) addTable(table string, expected map[key]validate.Partition, got map[key]actual) {
-	var keys []key
+// Add adds the units of other (a report on other tables of the same
+// target) to r, in catalog table order.
+func (r *Report) Add(other *Report) {
+	r.Units = append(r.Units, other.Units...)
+	r.Matched += other.Matched
+	r.Failed += other.Failed
+	r.Extra += other.Extra
+	order := map[string]int{}
+	for i, t := range catalog.Tables {
+		order[t.Name] = i
+	}
+	slices.SortStableFunc(r.Units, func(a, b Unit) int { return order[a.Table] - order[b.Table] })
+}
+
+func (r *Report) addTable(table string, expected map[manifest.PartitionKey]manifest.Partition, got map[manifest.PartitionKey]actual) {
+	var keys []manifest.PartitionKey
 	for k := range expected {
-		if k.table == table {
+		if k.Table == table {
 			keys = append(keys, k)
 		}
 	}
@@ -109,19 +121,11 @@ func (r *Report) addTable(table string, expected map[key]validate.Partition, got
 			keys = append(keys, k)
 		}
 	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if a.y != b.y {
-			return a.y - b.y
-		}
-		if a.m != b.m {
-			return a.m - b.m
-		}
-		return a.d - b.d
-	})
+	slices.SortFunc(keys, manifest.PartitionKey.Compare)
 	for _, k := range keys {
 		e, inManifest := expected[k]
 		a, onTarget := got[k]
-		u := Unit{Table: table, Y: k.y, M: k.m, D: k.d, ExpectedRows: e.Rows, ExpectedChecksum: e.Checksum,
+		u := Unit{PartitionKey: k, ExpectedRows: e.Rows, ExpectedChecksum: e.Checksum,
 			ActualRows: a.rows, ActualChecksum: a.sum, Files: e.Files}
 		switch {
 		case !inManifest:
@@ -147,27 +151,27 @@ func (r *Report) addTable(table string, expected map[key]validate.Partition, got
 }
 
 // tableChecksums returns the rows and checksum of every partition of t.
-func tableChecksums(ctx context.Context, q Querier, d dialect.Dialect, db string, t *catalog.Table) (map[key]actual, error) {
+func tableChecksums(ctx context.Context, q Querier, d dialect.Dialect, db string, t *catalog.Table) (map[manifest.PartitionKey]actual, error) {
 	if sqlText := d.Checksums(db, t); sqlText != "" {
 		return engineChecksums(ctx, q, sqlText, t)
 	}
 	return goChecksums(ctx, q, d.SelectRows(db, t), t)
 }
 
-func engineChecksums(ctx context.Context, q Querier, sqlText string, t *catalog.Table) (map[key]actual, error) {
+func engineChecksums(ctx context.Context, q Querier, sqlText string, t *catalog.Table) (map[manifest.PartitionKey]actual, error) {
 	rows, err := q.QueryContext(ctx, sqlText)
 	if err != nil {
 		return nil, fmt.Errorf("failed to compute checksums of %s: %w", t.Name, err)
 	}
 	defer rows.Close()
-	out := map[key]actual{}
+	out := map[manifest.PartitionKey]actual{}
 	for rows.Next() {
 		var y, m, d int
 		var a actual
 		if err := rows.Scan(&y, &m, &d, &a.rows, &a.sum); err != nil {
 			return nil, fmt.Errorf("failed to compute checksums of %s: %w", t.Name, err)
 		}
-		out[key{t.Name, y, m, d}] = a
+		out[manifest.PartitionKey{Table: t.Name, Y: y, M: m, D: d}] = a
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("failed to compute checksums of %s: %w", t.Name, err)
@@ -176,13 +180,13 @@ func engineChecksums(ctx context.Context, q Querier, sqlText string, t *catalog.
 }
 
 // goChecksums reads every row back and computes the checksum in Go.
-func goChecksums(ctx context.Context, q Querier, sqlText string, t *catalog.Table) (map[key]actual, error) {
+func goChecksums(ctx context.Context, q Querier, sqlText string, t *catalog.Table) (map[manifest.PartitionKey]actual, error) {
 	rows, err := q.QueryContext(ctx, sqlText)
 	if err != nil {
 		return nil, fmt.Errorf("failed to read rows of %s: %w", t.Name, err)
 	}
 	defer rows.Close()
-	sums := map[key]*checksum.Sum{}
+	sums := map[manifest.PartitionKey]*checksum.Sum{}
 	vals := make([]any, len(t.Columns)+3)
 	ptrs := make([]any, len(vals))
 	for i := range vals {
@@ -211,21 +215,21 @@ func goChecksums(ctx context.Context, q Querier, sqlText string, t *catalog.Tabl
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("failed to read rows of %s: %w", t.Name, err)
 	}
-	out := map[key]actual{}
+	out := map[manifest.PartitionKey]actual{}
 	for k, s := range sums {
 		out[k] = actual{rows: int64(s.Rows), sum: s.Hex()}
 	}
 	return out, nil
 }
 
-func partitionKey(table string, v []any) (key, error) {
+func partitionKey(table string, v []any) (manifest.PartitionKey, error) {
 	var ymd [3]int
 	for i, x := range v {
 		n, err := checksum.Int(x)
 		if err != nil {
-			return key{}, fmt.Errorf("failed to read the partition of a row of %s: %w", table, err)
+			return manifest.PartitionKey{}, fmt.Errorf("failed to read the partition of a row of %s: %w", table, err)
 		}
 		ymd[i] = int(n)
 	}
-	return key{table, ymd[0], ymd[1], ymd[2]}, nil
+	return manifest.PartitionKey{Table: table, Y: ymd[0], M: ymd[1], D: ymd[2]}, nil
 }

@@ -109,14 +109,11 @@ func (r *Report) failedRows() [][]string {
 		if u.Status == Match || u.Status == Extra {
 			continue
 		}
-		rows = append(rows, []string{u.Table, u.Partition(), u.Status, n(u.ExpectedRows), n(u.ActualRows),
+		rows = append(rows, []string{u.Table, u.Dir(), u.Status, n(u.ExpectedRows), n(u.ActualRows),
 			u.ExpectedChecksum, dash(u.ActualChecksum), files(u.Files)})
 	}
 	return rows
 }
-
-// Partition names the unit's partition as y=Y/m=M/d=D.
-func (u Unit) Partition() string { return fmt.Sprintf("y=%d/m=%d/d=%d", u.Y, u.M, u.D) }
 
 func files(fs []string) string {
 	if len(fs) > 3 {
@@ -144,7 +141,7 @@ func (r *Report) junit() *report.Suites {
 			suites[u.Table] = s
 			doc.Suites = append(doc.Suites, s)
 		}
-		c := &report.Case{Class: u.Table, Name: u.Partition()}
+		c := &report.Case{Class: u.Table, Name: u.Dir()}
 		switch u.Status {
 		case Match:
 		case Extra:
@@ -152,7 +149,7 @@ func (r *Report) junit() *report.Suites {
 		default:
 			c.Failure = &report.Message{Message: u.Status, Text: fmt.Sprintf(
 				"%s %s: expected %d rows (checksum %s), found %d rows (checksum %s); source files: %s",
-				u.Table, u.Partition(), u.ExpectedRows, u.ExpectedChecksum, u.ActualRows, dash(u.ActualChecksum),
+				u.Table, u.Dir(), u.ExpectedRows, u.ExpectedChecksum, u.ActualRows, dash(u.ActualChecksum),
 				strings.Join(u.Files, ", "))}
 		}
 		s.Add(c)

@@ -1,10 +1,12 @@
-package validate
+package validate_test
 
 import (
 	"context"
 	"testing"
 
-	"spotmigrate/oagen"
+	"spotmigrate/internal/oagen"
+	"spotmigrate/internal/plainread"
+	"spotmigrate/validate"
 )
 
 // benchTree generates a realistic tree (thousands of small files beside a
@@ -25,7 +27,7 @@ func BenchmarkValidate(b *testing.B) {
 	tree, n := benchTree(b, 32<<20)
 	b.SetBytes(n)
 	for b.Loop() {
-		m, err := Run(context.Background(), Options{OAPath: tree, Pipelines: all})
+		m, err := validate.Run(context.Background(), validate.Options{OAPath: tree, Pipelines: []string{"flow", "dns", "proxy"}})
 		if err != nil || !m.Clean() {
 			b.Fatal(err)
 		}
@@ -38,7 +40,7 @@ func BenchmarkPlainRead(b *testing.B) {
 	tree, n := benchTree(b, 32<<20)
 	b.SetBytes(n)
 	for b.Loop() {
-		if _, err := PlainRead(context.Background(), Options{OAPath: tree, Pipelines: all, WorkDir: b.TempDir()}); err != nil {
+		if _, err := plainread.Read(context.Background(), tree, b.TempDir()); err != nil {
 			b.Fatal(err)
 		}
 	}

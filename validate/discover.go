@@ -11,18 +11,20 @@ import (
 	"time"
 
 	"spotmigrate/catalog"
+	"spotmigrate/manifest"
+	"spotmigrate/workdb"
 )
 
 // tree is a discovered OA tree.
 type tree struct {
 	root    string
 	files   []*file
-	skipped []Skipped
+	skipped []manifest.Skipped
 }
 
 // file is a discovered file with what the work needs beyond the manifest.
 type file struct {
-	File
+	manifest.File
 	id      int
 	abs     string
 	src     *catalog.Source
@@ -39,6 +41,8 @@ type file struct {
 	// counted while hashing it (when counted).
 	lines, blank int64
 	counted      bool
+	// in is the file as the work database reads it (set when registered).
+	in *workdb.Input
 }
 
 // FindRoot returns the folder holding the pipeline folders: oaPath/data for
@@ -98,7 +102,7 @@ func entrySuffix(e fs.DirEntry) string {
 }
 
 func (t *tree) skip(rel, reason string) {
-	t.skipped = append(t.skipped, Skipped{Path: rel, Reason: reason})
+	t.skipped = append(t.skipped, manifest.Skipped{Path: rel, Reason: reason})
 }
 
 func (t *tree) pipeline(pipe string) error {
@@ -242,4 +246,27 @@ func classify(pipe string, scope catalog.Scope, name string) (*file, string) {
 		}
 	}
 	return nil, reason
+}
+
+// Discover finds the files of the tree and their layouts (without hashing
+// or reading their rows) and returns the readable ones grouped by layout,
+// numbered from 1: what a plain read of the tree reads.
+func Discover(oaPath string, pipelines []string) ([]workdb.Group, error) {
+	root, err := FindRoot(oaPath)
+	if err != nil {
+		return nil, err
+	}
+	t, err := discover(root, pipelines)
+	if err != nil {
+		return nil, err
+	}
+	inspectHeaders(t.files)
+	var good []*workdb.Input
+	for _, f := range t.files {
+		if f.Error == "" {
+			good = append(good, &workdb.Input{ReadPath: f.abs, Size: f.Bytes, Source: f.src, Layout: f.layout,
+				Skip: f.skip, Y: f.y, M: f.m, D: f.d, Day: f.day, Fields: f.fields})
+		}
+	}
+	return workdb.GroupFiles(good, 0), nil
 }

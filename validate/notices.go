@@ -10,40 +10,44 @@ import (
 	"strings"
 
 	"spotmigrate/catalog"
+	"spotmigrate/manifest"
+	"spotmigrate/workdb"
 )
 
 // fileFindings gathers, over the partitions of one file, what a pass says
-// of its findings, per mapping: the rows its checks reject and, per check,
-// the column values of those rows (with the value reported for each: the
-// check's own, which may differ); the landing rows with a notice and, per
-// notice, the values that raised it.
+// of its findings: the rows the source's checks reject and, per check, the
+// column values of those rows (with the value reported for each: the
+// check's own, which may differ); per mapping, the landing rows with a
+// notice and, per notice, the values that raised it.
 type fileFindings struct {
-	bad, noted []int64
-	rejected   [][]map[string]string
-	values     [][]map[string]bool
+	bad      int64
+	rejected []map[string]string
+	noted    []int64
+	values   [][]map[string]bool
 }
 
-func (n *fileFindings) add(maps []*catalog.Mapping, i int, st mapStats) {
+func (n *fileFindings) add(row workdb.PassRow) {
 	if n.noted == nil {
-		n.bad, n.noted = make([]int64, len(maps)), make([]int64, len(maps))
-		n.rejected, n.values = make([][]map[string]string, len(maps)), make([][]map[string]bool, len(maps))
+		n.noted, n.values = make([]int64, len(row.Maps)), make([][]map[string]bool, len(row.Maps))
 	}
-	n.bad[i] += st.bad
-	n.noted[i] += st.noted
-	for len(n.rejected[i]) < len(st.rejected) {
-		n.rejected[i] = append(n.rejected[i], map[string]string{})
+	n.bad += row.Bad
+	for len(n.rejected) < len(row.Rejected) {
+		n.rejected = append(n.rejected, map[string]string{})
 	}
-	for k, pairs := range st.rejected {
+	for k, pairs := range row.Rejected {
 		for _, p := range pairs {
-			n.rejected[i][k][p[0]] = p[1]
+			n.rejected[k][p[0]] = p[1]
 		}
 	}
-	for len(n.values[i]) < len(st.values) {
-		n.values[i] = append(n.values[i], map[string]bool{})
-	}
-	for k, vs := range st.values {
-		for _, v := range vs {
-			n.values[i][k][v] = true
+	for i, st := range row.Maps {
+		n.noted[i] += st.Noted
+		for len(n.values[i]) < len(st.Values) {
+			n.values[i] = append(n.values[i], map[string]bool{})
+		}
+		for k, vs := range st.Values {
+			for _, v := range vs {
+				n.values[i][k][v] = true
+			}
 		}
 	}
 }
@@ -72,59 +76,69 @@ type locatedFinding struct {
 // pass counted, they are those lines. It returns false when they are not,
 // when a finding's column is not in the file, or for a notice of a
 // mapping with filters; the caller then reads the file again in order.
-func (r *run) locateByValue(f *file, maps []*catalog.Mapping, n *fileFindings) (bool, error) {
-	checks, notices, ok := r.soughtOf(f, maps, n)
+func (r *run) locateByValue(f *file, land workdb.Landing, n *fileFindings) (bool, error) {
+	checks, notices, ok := soughtOf(f, land, n)
 	if !ok {
 		return false, nil
 	}
 	var rejects, notes []locatedFinding
-	badLines := make([]map[int64]bool, len(maps))
 	err := eachRecord(f, r.skipLines[f.id], func(line int64, raw string, fields []string) {
-		for i := range maps {
-			for j := range checks[i] {
-				w := &checks[i][j]
-				if shown, hit := w.rejects[fieldAt(fields, w.col)]; hit {
-					rejects = append(rejects, locatedFinding{line, w, shown, raw})
-					if badLines[i] == nil {
-						badLines[i] = map[int64]bool{}
-					}
-					badLines[i][line] = true
-					break
-				}
+		bad := false
+		for j := range checks {
+			w := &checks[j]
+			if shown, hit := w.rejects[fieldAt(fields, w.col)]; hit {
+				rejects = append(rejects, locatedFinding{line, w, shown, raw})
+				bad = true
+				break
 			}
+		}
+		for i := range notices {
 			for j := range notices[i] {
 				w := &notices[i][j]
-				if v := fieldAt(fields, w.col); !badLines[i][line] && w.values[v] {
+				if v := fieldAt(fields, w.col); !bad && w.values[v] {
 					notes = append(notes, locatedFinding{line, w, v, raw})
 				}
 			}
 		}
 	})
-	if err != nil || !sameCounts(rejects, n.bad) || !sameCounts(notes, n.noted) {
+	if err != nil || !sameCounts(rejects, -1, n.bad) {
 		return false, err
+	}
+	for i := range notices {
+		if !sameCounts(notes, i, n.noted[i]) {
+			return false, nil
+		}
 	}
 	r.recordLocated(f, rejects, notes)
 	return true, nil
 }
 
-// soughtOf lists, per mapping, the checks and notices of f to look for.
-func (r *run) soughtOf(f *file, maps []*catalog.Mapping, n *fileFindings) (checks, notices [][]sought, ok bool) {
-	checks, notices = make([][]sought, len(maps)), make([][]sought, len(maps))
-	for i, m := range maps {
+// soughtOf lists the checks of f's source and, per mapping, the notices
+// of f to look for.
+func soughtOf(f *file, land workdb.Landing, n *fileFindings) (checks []sought, notices [][]sought, ok bool) {
+	if n.bad > 0 {
+		for k, c := range land.Checks() {
+			checks = append(checks, sought{mapping: -1, col: columnIndex(f, c.Column), check: c, rejects: at(n.rejected, k)})
+		}
+	}
+	notices = make([][]sought, len(land.Maps()))
+	for i, m := range land.Maps() {
 		if n.noted[i] > 0 && len(m.Filters) > 0 {
 			return nil, nil, false
 		}
-		if n.bad[i] > 0 {
-			for k, c := range checksOf(m, r.opt.Strict) {
-				checks[i] = append(checks[i], sought{mapping: i, col: columnIndex(f, c.Column), check: c, rejects: at(n.rejected[i], k)})
-			}
-		}
-		for k, c := range noticesOf(m, r.opt.Strict) {
+		for k, c := range land.Notices(i) {
 			if k < len(n.values[i]) && len(n.values[i][k]) > 0 {
 				notices[i] = append(notices[i], sought{mapping: i, col: columnIndex(f, c.Column), check: c, values: n.values[i][k]})
 			}
 		}
-		for _, w := range append(slices.Clip(checks[i]), notices[i]...) {
+	}
+	for _, w := range checks {
+		if w.col == 0 {
+			return nil, nil, false
+		}
+	}
+	for _, ws := range notices {
+		for _, w := range ws {
 			if w.col == 0 {
 				return nil, nil, false
 			}
@@ -149,30 +163,25 @@ func fieldAt(fields []string, col int) string {
 	return fields[col-1]
 }
 
-// sameCounts is true when the distinct lines found per mapping are as many
-// as the pass counted.
-func sameCounts(found []locatedFinding, want []int64) bool {
-	for i := range want {
-		var lines []int64
-		for _, h := range found {
-			if h.s.mapping == i {
-				lines = append(lines, h.line)
-			}
-		}
-		if int64(len(slices.Compact(lines))) != want[i] {
-			return false
+// sameCounts is true when the distinct lines found for mapping (-1: the
+// source's checks) are as many as the pass counted.
+func sameCounts(found []locatedFinding, mapping int, want int64) bool {
+	var lines []int64
+	for _, h := range found {
+		if h.s.mapping == mapping {
+			lines = append(lines, h.line)
 		}
 	}
-	return true
+	return int64(len(slices.Compact(lines))) == want
 }
 
 // recordLocated records located rejects (a line two mappings reject is one
 // rejected row) and notices (one per line and column), each with its own
 // copy of the line.
 func (r *run) recordLocated(f *file, rejects, notes []locatedFinding) {
-	reason := func(h locatedFinding) Reject {
+	reason := func(h locatedFinding) manifest.Reject {
 		field := f.layout.Fields[h.s.col-1].Header
-		return Reject{Line: h.line, Column: h.s.col, Field: field,
+		return manifest.Reject{Line: h.line, Column: h.s.col, Field: field,
 			Reason: fmt.Sprintf("column %q: %q: %s", field, h.val, h.s.check.Reason), Raw: strings.Clone(h.raw)}
 	}
 	rejected, noted := map[int64]bool{}, map[[2]int64]bool{}

@@ -13,8 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"spotmigrate/manifest"
+
 	"spotmigrate/catalog"
-	"spotmigrate/oagen"
+	"spotmigrate/dialect"
+	"spotmigrate/internal/oagen"
 )
 
 // The trees below are written byte for byte as the old OA wrote its files
@@ -58,34 +61,27 @@ func writeTree(t *testing.T, files map[string]string) string {
 	return root
 }
 
-// validated validates a tree and keeps its work database open.
-func validated(t *testing.T, opt Options) (*Manifest, *Work) {
+// validated validates a tree, staging its landing rows as migrate does,
+// and returns the manifest and the staging files.
+func validated(t *testing.T, opt Options) (*manifest.Manifest, *staged) {
 	t.Helper()
 	if opt.Pipelines == nil {
 		opt.Pipelines = all
 	}
 	opt.WorkDir = t.TempDir()
-	m, w, err := RunWork(context.Background(), opt)
-	if w != nil {
-		t.Cleanup(func() { w.Close() })
-	}
+	opt.Stage = filepath.Join(t.TempDir(), "stage")
+	m, err := Run(context.Background(), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m, w
+	return m, openStaged(t, opt.Stage)
 }
 
 // landed returns the rows of table that migrate would stage, as text:
 // "y/m/d col=value …" for the columns asked, sorted by the first column.
-func landed(t *testing.T, w *Work, table string, cols ...string) []string {
+func landed(t *testing.T, w *staged, table string, cols ...string) []string {
 	t.Helper()
-	var m *catalog.Mapping
-	for i := range catalog.Mappings {
-		if catalog.Mappings[i].Table == table {
-			m = &catalog.Mappings[i]
-		}
-	}
-	q, args := w.StageSQL(m)
+	q, args := w.rows(table), []any(nil)
 	if q == "" {
 		return nil
 	}
@@ -118,7 +114,7 @@ func wantRows(t *testing.T, what string, got []string, want ...string) {
 }
 
 // notices lists a manifest's notices and rejects as path:line:column: reason.
-func findings(m *Manifest) (notices, rejects []string) {
+func findings(m *manifest.Manifest) (notices, rejects []string) {
 	for _, f := range m.Files {
 		for _, n := range f.Notices {
 			notices = append(notices, n.Location(f.Path)+": "+n.Reason)
@@ -353,7 +349,7 @@ func TestTreeExpectations(t *testing.T) {
 			m, w := validated(t, Options{OAPath: tc.dir + "/spot-oa"})
 			got := map[string]int64{}
 			for _, p := range m.Partitions {
-				got[p.Key()] = p.Rows
+				got[p.Name()] = p.Rows
 			}
 			want := map[string]int64{}
 			for _, f := range tsv(t, tc.dir+"/expected_counts.tsv", 5) {
@@ -394,7 +390,7 @@ func tsv(t *testing.T, path string, n int) [][]string {
 }
 
 // checkValue asserts that a row landing in the partition holds the value.
-func checkValue(t *testing.T, w *Work, f []string) {
+func checkValue(t *testing.T, w *staged, f []string) {
 	t.Helper()
 	table, where, col, val := f[0], f[1], f[2], f[3]
 	var y, mo, d int
@@ -404,17 +400,11 @@ func checkValue(t *testing.T, w *Work, f []string) {
 	if !catalog.ValidIdent(col) {
 		t.Fatalf("bad column %q", col)
 	}
-	var m *catalog.Mapping
-	for i := range catalog.Mappings {
-		if catalog.Mappings[i].Table == table {
-			m = &catalog.Mappings[i]
-		}
-	}
-	q, args := w.StageSQL(m)
-	cond := "CAST(" + quoteIdent(col) + " AS VARCHAR) = ?"
+	q, args := w.rows(table), []any(nil)
+	cond := "CAST(" + dialect.DuckDB{}.Ident(col) + " AS VARCHAR) = ?"
 	switch val {
 	case `\N`:
-		cond, val = quoteIdent(col)+" IS NULL AND ? = ''", ""
+		cond, val = dialect.DuckDB{}.Ident(col)+" IS NULL AND ? = ''", ""
 	case "''":
 		val = ""
 	}
@@ -456,7 +446,7 @@ func TestGeneratedTrees(t *testing.T) {
 			m, _ := validated(t, Options{OAPath: filepath.Join(dir, "spot-oa")})
 			got := map[string]int64{}
 			for _, p := range m.Partitions {
-				got[p.Key()] = p.Rows
+				got[p.Name()] = p.Rows
 			}
 			if !reflect.DeepEqual(got, st.Rows) {
 				for k, n := range st.Rows {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"spotmigrate/catalog"
+	"spotmigrate/workdb"
 )
 
 // typeNames say what a field was expected to hold, in report language.
@@ -25,37 +26,37 @@ var typeNames = map[catalog.FieldType]string{
 var columnsRE = regexp.MustCompile(`Expected Number of Columns: (\d+) Found: (\d+)`)
 
 // rejectReason words a DuckDB reject for a person.
-func rejectReason(rj rawReject, f *file) string {
-	if rj.errorType == "LINE SIZE OVER MAXIMUM" {
-		return fmt.Sprintf("line longer than %d bytes (the most a line may hold): not read", maxLineBytes)
+func rejectReason(rj workdb.RawReject, f *file) string {
+	if rj.ErrorType == "LINE SIZE OVER MAXIMUM" {
+		return fmt.Sprintf("line longer than %d bytes (the most a line may hold): not read", workdb.MaxLineBytes)
 	}
 	if n := fieldCount(rj, f); n != len(f.layout.Fields) && n > 0 {
 		return fmt.Sprintf("expected %d columns, found %d", len(f.layout.Fields), n) + pipeHint(f, n)
 	}
-	switch rj.errorType {
+	switch rj.ErrorType {
 	case "CAST":
-		field, typ := rj.field, ""
-		if rj.column >= 1 && rj.column <= len(f.layout.Fields) {
-			fl := f.layout.Fields[rj.column-1]
+		field, typ := rj.Field, ""
+		if rj.Column >= 1 && rj.Column <= len(f.layout.Fields) {
+			fl := f.layout.Fields[rj.Column-1]
 			field, typ = fl.Header, typeNames[fl.Type]
 		}
 		return fmt.Sprintf("column %q: %q is not %s", field, fieldValue(rj, f), typ)
 	case "TOO MANY COLUMNS", "MISSING COLUMNS":
 		msg := "wrong number of columns"
-		if m := columnsRE.FindStringSubmatch(rj.message); m != nil {
+		if m := columnsRE.FindStringSubmatch(rj.Message); m != nil {
 			msg = fmt.Sprintf("expected %s columns, found %s", m[1], m[2])
 		}
 		return msg + pipeHint(f, len(f.layout.Fields)+1)
 	case "INVALID ENCODING", "INVALID UNICODE":
 		return "invalid UTF-8 byte sequence: the file is not UTF-8"
 	}
-	msg, _, _ := strings.Cut(rj.message, "\n")
-	return strings.ToLower(rj.errorType) + ": " + msg
+	msg, _, _ := strings.Cut(rj.Message, "\n")
+	return strings.ToLower(rj.ErrorType) + ": " + msg
 }
 
 // fieldCount counts the fields of a rejected line (0 if unknown).
-func fieldCount(rj rawReject, f *file) int {
-	return len(splitLine(rj.csvLine, f))
+func fieldCount(rj workdb.RawReject, f *file) int {
+	return len(splitLine(rj.CSVLine, f))
 }
 
 // splitLine splits a line of f into its fields as DuckDB read them (nil
@@ -85,12 +86,12 @@ func pipeHint(f *file, found int) string {
 }
 
 // fieldValue is the text of the rejected field.
-func fieldValue(rj rawReject, f *file) string {
-	parts := splitLine(rj.csvLine, f)
-	if rj.column < 1 || rj.column > len(parts) {
+func fieldValue(rj workdb.RawReject, f *file) string {
+	parts := splitLine(rj.CSVLine, f)
+	if rj.Column < 1 || rj.Column > len(parts) {
 		return ""
 	}
-	return parts[rj.column-1]
+	return parts[rj.Column-1]
 }
 
 type located struct {

@@ -12,6 +12,8 @@ import (
 	"spotmigrate/catalog"
 	"spotmigrate/checksum"
 	"spotmigrate/iana"
+	"spotmigrate/manifest"
+	"spotmigrate/workdb"
 )
 
 // DefaultRejectsListed is how many rejects per file a manifest lists; the
@@ -36,6 +38,10 @@ type Options struct {
 	DNSZones map[string]int64
 	// Strict turns notices into rejects.
 	Strict bool
+	// Stage, when set, is a folder where the same read writes the landing
+	// rows of every table as staging Parquet (Stage/<table>/y=/m=/d=/):
+	// migrate parses each file once.
+	Stage string
 }
 
 // Progress receives the files and bytes read so far.
@@ -52,24 +58,9 @@ func (noProgress) Advance(int, int64) {}
 func (noProgress) Finish()            {}
 
 // Run validates the tree and returns its manifest.
-func Run(ctx context.Context, opt Options) (*Manifest, error) {
-	m, w, err := RunWork(ctx, opt)
-	if w != nil {
-		w.Close()
-		if opt.WorkDir == "" {
-			os.RemoveAll(w.Dir)
-		}
-	}
-	return m, err
-}
-
-// RunWork validates the tree and returns the manifest and the open work
-// database, whose source tables hold every accepted row (for migrate).
-// The caller closes the work database; an empty opt.WorkDir is a new
-// temporary folder the caller removes.
-func RunWork(ctx context.Context, opt Options) (*Manifest, *Work, error) {
+func Run(ctx context.Context, opt Options) (*manifest.Manifest, error) {
 	if err := checkPipelines(opt.Pipelines); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if opt.Progress == nil {
 		opt.Progress = noProgress{}
@@ -79,43 +70,49 @@ func RunWork(ctx context.Context, opt Options) (*Manifest, *Work, error) {
 	}
 	root, err := FindRoot(opt.OAPath)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	t0 := time.Now()
 	t, err := discover(root, opt.Pipelines)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	trace("discover", t0)
+	reg, err := iana.Load(opt.OAPath, opt.IANADir)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Stage != "" {
+		if err := os.MkdirAll(opt.Stage, 0o755); err != nil {
+			return nil, fmt.Errorf("failed to create staging folder: %w", err)
+		}
+	}
 	dir := opt.WorkDir
 	if dir == "" {
 		if dir, err = os.MkdirTemp("", "spotmigrate-work-"); err != nil {
-			return nil, nil, fmt.Errorf("failed to create work folder: %w", err)
+			return nil, fmt.Errorf("failed to create work folder: %w", err)
 		}
+		defer os.RemoveAll(dir)
 	}
-	reg, err := iana.Load(opt.OAPath, opt.IANADir)
+	w, err := workdb.Open(ctx, workdb.Options{Dir: dir, MemoryLimit: opt.MemoryLimit, IANA: reg, Zones: opt.DNSZones})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	w, err := OpenWork(ctx, WorkOptions{Dir: dir, MemoryLimit: opt.MemoryLimit, IANA: reg,
-		Zones: opt.DNSZones, Strict: opt.Strict})
-	if err != nil {
-		return nil, nil, err
-	}
+	defer w.Close()
 	r := &run{opt: opt, w: w, t: t, byRead: map[string]*file{}, byID: map[int]*file{},
-		skipLines: map[int]map[int64]bool{}, todo: map[string]bool{}, filled: map[string]bool{}}
+		skipLines: map[int]map[int64]bool{}, passed: map[string]bool{}, reduced: map[string]bool{}}
 	m, err := r.validate(ctx)
 	if m != nil {
 		m.Registries = registryFiles(reg)
 	}
-	return m, w, err
+	return m, err
 }
 
 // registryFiles lists the registry files a run resolved coded fields with.
-func registryFiles(set *iana.Set) []Registry {
-	out := []Registry{}
+func registryFiles(set *iana.Set) []manifest.Registry {
+	out := []manifest.Registry{}
 	for _, r := range set.Registries {
-		out = append(out, Registry{Kind: r.Kind, Path: r.Path, SHA256: r.SHA256})
+		out = append(out, manifest.Registry{Kind: r.Kind, Path: r.Path, SHA256: r.SHA256})
 	}
 	return out
 }
@@ -134,16 +131,17 @@ func checkPipelines(p []string) error {
 
 type run struct {
 	opt    Options
-	w      *Work
+	w      *workdb.Work
 	t      *tree
 	byRead map[string]*file
 	byID   map[int]*file
 	lastID int
 	// skipLines holds, per file, the lines DuckDB rejected (and repeated headers).
 	skipLines map[int]map[int64]bool
-	// todo are the sources with files not registered yet; filled the
-	// relations built.
-	todo, filled map[string]bool
+	// passed are the sources read; reduced the relations built.
+	passed, reduced map[string]bool
+	// seq numbers the passes (it names their staging files).
+	seq int
 	// findingsTime is the time spent locating findings (for trace).
 	findingsTime time.Duration
 }
@@ -170,7 +168,7 @@ const inspectWorkers = 1
 
 // validate reads the sources one after the other while the files of the
 // next ones are inspected (header and sha256) in the background.
-func (r *run) validate(ctx context.Context) (*Manifest, error) {
+func (r *run) validate(ctx context.Context) (*manifest.Manifest, error) {
 	start := time.Now()
 	bySource := map[*catalog.Source][]*file{}
 	for _, f := range r.t.files {
@@ -179,28 +177,21 @@ func (r *run) validate(ctx context.Context) (*Manifest, error) {
 	order := sourceOrder(bySource)
 	var inOrder []*file
 	for _, s := range order {
-		r.todo[s.Name] = true
 		inOrder = append(inOrder, bySource[s]...)
 	}
 	ins := startInspector(inOrder, inspectWorkers, true)
 	defer ins.close()
 	r.progressStart()
 	defer r.opt.Progress.Finish()
-	parts := map[partKey]*partAcc{}
+	parts := map[manifest.PartitionKey]*partAcc{}
 	for _, s := range order {
 		ins.wait(s)
-		groups, err := r.register(ctx, s, bySource[s])
-		if err != nil {
+		if err := r.source(ctx, s, bySource[s], parts); err != nil {
 			return nil, err
 		}
-		if err := r.relations(ctx); err != nil {
-			return nil, err
-		}
-		for _, g := range groups {
-			if err := r.passes(ctx, g, parts); err != nil {
-				return nil, err
-			}
-		}
+	}
+	if err := r.reduce(ctx, true); err != nil {
+		return nil, err
 	}
 	for _, f := range r.t.files {
 		if f.Error != "" {
@@ -210,23 +201,44 @@ func (r *run) validate(ctx context.Context) (*Manifest, error) {
 		f.account()
 	}
 	trace("passes", start)
-	list, err := partitionList(parts)
-	if err != nil {
-		return nil, err
+	return r.assemble(partitionList(parts)), nil
+}
+
+// source registers and reads the files of one source.
+func (r *run) source(ctx context.Context, s *catalog.Source, files []*file, parts map[manifest.PartitionKey]*partAcc) error {
+	if err := r.reduce(ctx, false); err != nil {
+		return err
 	}
-	return r.manifest(list), nil
+	for _, m := range catalog.MappingsOf(s.Name) {
+		for _, need := range m.Needs {
+			if !r.reduced[need] {
+				return fmt.Errorf("failed to read %s: relation %s is not built yet", s.Name, need)
+			}
+		}
+	}
+	groups, err := r.register(ctx, files)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		if err := r.passes(ctx, g, parts); err != nil {
+			return err
+		}
+	}
+	r.passed[s.Name] = true
+	return r.reduce(ctx, false)
 }
 
 // sourceOrder is the order the sources are read in: catalog order, except
 // that the sources of relations come first, so that the relations exist
-// before the mappings that join them.
+// before the mappings that need them.
 func sourceOrder(bySource map[*catalog.Source][]*file) []*catalog.Source {
 	var first, rest []*catalog.Source
 	for i := range catalog.Sources {
 		s := &catalog.Sources[i]
 		switch {
 		case len(bySource[s]) == 0:
-		case feedsRelation(s.Name):
+		case len(catalog.RelationsOf(s.Name)) > 0:
 			first = append(first, s)
 		default:
 			rest = append(rest, s)
@@ -235,9 +247,35 @@ func sourceOrder(bySource map[*catalog.Source][]*file) []*catalog.Source {
 	return append(first, rest...)
 }
 
-func feedsRelation(source string) bool {
-	for _, rel := range catalog.Relations {
-		if slices.Contains(rel.Sources, source) {
+// reduce builds each relation whose sources have all been read (all, at
+// the end: a relation none of whose sources has a file is built empty).
+func (r *run) reduce(ctx context.Context, all bool) error {
+	for i := range catalog.Relations {
+		rel := &catalog.Relations[i]
+		if r.reduced[rel.Name] || !all && !r.read(rel.Sources) {
+			continue
+		}
+		if err := r.w.ReduceRelation(ctx, rel); err != nil {
+			return err
+		}
+		r.reduced[rel.Name] = true
+	}
+	return nil
+}
+
+// read is true when every one of the sources that has files has been read.
+func (r *run) read(sources []string) bool {
+	for _, n := range sources {
+		if !r.passed[n] && r.hasFiles(n) {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *run) hasFiles(source string) bool {
+	for _, f := range r.t.files {
+		if f.src.Name == source {
 			return true
 		}
 	}
@@ -253,110 +291,57 @@ func (r *run) progressStart() {
 	r.opt.Progress.Start(len(r.t.files), total)
 }
 
-// register numbers and registers the inspected files of source s and
+// register numbers and registers the inspected files of a source and
 // returns them grouped by layout; files that cannot be read count as done.
-func (r *run) register(ctx context.Context, s *catalog.Source, files []*file) ([]group, error) {
-	var good []*file
+func (r *run) register(ctx context.Context, files []*file) ([]workdb.Group, error) {
+	var good []*workdb.Input
 	var bad int
 	var badBytes int64
 	for _, f := range files {
 		if f.Error == "" && f.layout.Notice != "" && r.opt.Strict {
 			f.fail(false, "layout "+f.layout.Name+": "+f.layout.Notice+" (rejected: --strict)")
 		}
-		if f.Error == "" {
-			good = append(good, f)
-		} else {
+		if f.Error != "" {
 			bad++
 			badBytes += f.size
+			continue
 		}
+		f.in = &workdb.Input{ReadPath: f.abs, Size: f.Bytes, Source: f.src, Layout: f.layout, Skip: f.skip,
+			Y: f.y, M: f.m, D: f.d, Day: f.day, Fields: f.fields}
+		good = append(good, f.in)
 	}
 	r.opt.Progress.Advance(bad, badBytes)
-	groups := groupFiles(good, r.lastID)
+	groups := workdb.GroupFiles(good, r.lastID)
 	r.lastID += len(good)
-	if err := r.w.registerFiles(ctx, good); err != nil {
+	if err := r.w.RegisterFiles(ctx, good); err != nil {
 		return nil, err
 	}
-	for _, f := range good {
-		r.byRead[f.abs] = f
-		r.byID[f.id] = f
+	for _, f := range files {
+		if f.in != nil {
+			f.id, f.abs = f.in.ID, f.in.ReadPath
+			r.byRead[f.abs] = f
+			r.byID[f.id] = f
+		}
 	}
-	r.w.groups = append(r.w.groups, groups...)
-	delete(r.todo, s.Name)
 	return groups, nil
 }
 
-// relations builds each relation once all its sources are registered, and
-// reduces it. A relation none of whose sources has a file is built empty.
-// A batch that feeds several relations is read once.
-func (r *run) relations(ctx context.Context) error {
-	var ready []*catalog.Relation
-	for i := range catalog.Relations {
-		rel := &catalog.Relations[i]
-		if !r.filled[rel.Name] && r.registered(rel.Sources) {
-			ready = append(ready, rel)
-		}
-	}
-	for _, g := range r.w.groups {
-		var rels []*catalog.Relation
-		for _, rel := range ready {
-			if slices.Contains(rel.Sources, g.src.Name) {
-				rels = append(rels, rel)
-			}
-		}
-		for _, b := range g.batches() {
-			if err := r.w.fillRelations(ctx, rels, b); err != nil {
-				return err
-			}
-		}
-	}
-	for _, rel := range ready {
-		name := quoteIdent(rel.Name)
-		reduce := rel.Reduce
-		if reduce == "" {
-			reduce = "SELECT DISTINCT * FROM " + name
-		}
-		if _, err := r.w.Conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+name+" AS "+reduce); err != nil {
-			return fmt.Errorf("failed to build %s: %w", rel.Name, err)
-		}
-		r.filled[rel.Name] = true
-	}
-	return nil
-}
-
-// registered is true when every one of the sources that has files has
-// been registered.
-func (r *run) registered(sources []string) bool {
-	for _, n := range sources {
-		if r.todo[n] {
-			return false
-		}
-	}
-	return true
-}
-
 // passes reads every batch of a group once, for all the mappings of its
-// source.
-func (r *run) passes(ctx context.Context, g group, parts map[partKey]*partAcc) error {
-	maps := catalog.MappingsOf(g.src.Name)
-	for _, m := range maps {
-		for _, rel := range catalog.Relations {
-			if strings.Contains(m.Join, " "+rel.Name+" ") && !r.filled[rel.Name] {
-				return fmt.Errorf("failed to read %s: relation %s is not built yet", g.src.Name, rel.Name)
-			}
-		}
-	}
+// source, and for the relations it feeds; when migrating, the same read
+// writes the staging files.
+func (r *run) passes(ctx context.Context, g workdb.Group, parts map[manifest.PartitionKey]*partAcc) error {
+	land := workdb.LandingOf(g.Source.Name, r.opt.Strict)
+	spec := workdb.PassSpec{Relations: catalog.RelationsOf(g.Source.Name), Stage: r.opt.Stage}
 	t0 := time.Now()
-	for _, b := range g.passBatches() {
-		if err := r.pass(ctx, b, maps, parts); err != nil {
+	for _, b := range g.PassBatches() {
+		r.seq++
+		spec.Seq = r.seq
+		if err := r.pass(ctx, b, land, spec, parts); err != nil {
 			return err
 		}
-		var n int64
-		for _, f := range b.files {
-			n += f.size
-		}
-		r.opt.Progress.Advance(len(b.files), n)
+		r.opt.Progress.Advance(len(b.Files), b.Bytes())
 	}
-	trace("  "+g.src.Name+" "+g.layout.Name, t0)
+	trace("  "+g.Source.Name+" "+g.Layout.Name, t0)
 	if r.findingsTime > 0 {
 		trace("    of which finding lines", time.Now().Add(-r.findingsTime))
 		r.findingsTime = 0
@@ -365,8 +350,8 @@ func (r *run) passes(ctx context.Context, g group, parts map[partKey]*partAcc) e
 }
 
 // pass reads one batch and records its counts, rejects and checksums.
-func (r *run) pass(ctx context.Context, b group, maps []*catalog.Mapping, parts map[partKey]*partAcc) error {
-	rows, rejects, err := r.w.pass(ctx, b, maps)
+func (r *run) pass(ctx context.Context, b workdb.Group, land workdb.Landing, spec workdb.PassSpec, parts map[manifest.PartitionKey]*partAcc) error {
+	rows, rejects, err := r.w.Pass(ctx, b, land, spec)
 	if err != nil {
 		return err
 	}
@@ -375,51 +360,75 @@ func (r *run) pass(ctx context.Context, b group, maps []*catalog.Mapping, parts 
 	}
 	found := map[int]*fileFindings{}
 	for _, row := range rows {
-		f := r.byID[row.fileID]
-		f.Rows += row.rows
-		for i, m := range maps {
-			st := row.maps[i]
-			for j, flt := range m.Filters {
-				f.addFiltered(flt.Rule+" → "+m.Table, st.filtered[j])
+		f := r.byID[row.FileID]
+		f.Rows += row.Rows
+		if row.Bad > 0 || anyNoted(row) {
+			if found[f.id] == nil {
+				found[f.id] = &fileFindings{}
 			}
-			if st.bad > 0 || st.noted > 0 {
-				if found[f.id] == nil {
-					found[f.id] = &fileFindings{}
-				}
-				found[f.id].add(maps, i, st)
-			}
-			if st.landing == 0 {
-				continue
-			}
-			if f.Landing == nil {
-				f.Landing = map[string]int64{}
-			}
-			f.Landing[m.Table] += st.landing
-			k := partKey{m.Table, int(row.y.Int64), int(row.m.Int64), int(row.d.Int64)}
-			acc := parts[k]
-			if acc == nil {
-				acc = &partAcc{}
-				parts[k] = acc
-			}
-			acc.files = append(acc.files, f.Path)
-			if err := acc.sum.Merge(uint64(st.landing), st.checksum); err != nil {
-				return err
-			}
+			found[f.id].add(row)
+		}
+		if err := r.addLanding(f, land, row, parts); err != nil {
+			return err
 		}
 	}
-	for _, f := range b.files {
-		if f.layout.Notice != "" {
-			f.addNotice(r.opt.RejectsListed, Reject{Line: int64(f.skip) + 1,
+	for _, in := range b.Files {
+		if f := r.byID[in.ID]; f.layout.Notice != "" {
+			f.addNotice(r.opt.RejectsListed, manifest.Reject{Line: int64(f.skip) + 1,
 				Reason: "layout " + f.layout.Name + ": " + f.layout.Notice, Raw: strings.Join(f.header, string(f.src.Delim))})
 		}
 	}
+	return r.locate(ctx, b, land, found)
+}
+
+func anyNoted(row workdb.PassRow) bool {
+	for _, st := range row.Maps {
+		if st.Noted > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// addLanding adds the landing rows of one pass row to its file and
+// partitions.
+func (r *run) addLanding(f *file, land workdb.Landing, row workdb.PassRow, parts map[manifest.PartitionKey]*partAcc) error {
+	for i, m := range land.Maps() {
+		st := row.Maps[i]
+		for j, flt := range m.Filters {
+			f.addFiltered(flt.Rule+" → "+m.Table, st.Filtered[j])
+		}
+		if st.Landing == 0 {
+			continue
+		}
+		if f.Landing == nil {
+			f.Landing = map[string]int64{}
+		}
+		f.Landing[m.Table] += st.Landing
+		k := manifest.PartitionKey{Table: m.Table, Y: int(row.Y.Int64), M: int(row.M.Int64), D: int(row.D.Int64)}
+		acc := parts[k]
+		if acc == nil {
+			acc = &partAcc{}
+			parts[k] = acc
+		}
+		acc.files = append(acc.files, f.Path)
+		if err := acc.sum.Merge(uint64(st.Landing), st.Checksum); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// locate finds the lines of the findings of a batch: by value where it
+// can, else by reading the files with findings again in order.
+func (r *run) locate(ctx context.Context, b workdb.Group, land workdb.Landing, found map[int]*fileFindings) error {
 	inOrder := map[int]bool{}
 	for id, n := range found {
 		if locateInOrder {
 			inOrder[id] = true
 			continue
 		}
-		ok, err := r.locateByValue(r.byID[id], maps, n)
+		ok, err := r.locateByValue(r.byID[id], land, n)
 		if err != nil {
 			return err
 		}
@@ -432,12 +441,7 @@ func (r *run) pass(ctx context.Context, b group, maps []*catalog.Mapping, parts 
 	if len(inOrder) == 0 {
 		return nil
 	}
-	return r.findings(ctx, b, inOrder, maps)
-}
-
-type partKey struct {
-	table   string
-	y, m, d int
+	return r.findings(ctx, b, inOrder, land)
 }
 
 type partAcc struct {
@@ -446,33 +450,31 @@ type partAcc struct {
 }
 
 // partitionList orders the partitions by catalog table order and date.
-func partitionList(parts map[partKey]*partAcc) ([]Partition, error) {
-	var out []Partition
+func partitionList(parts map[manifest.PartitionKey]*partAcc) []manifest.Partition {
+	var out []manifest.Partition
 	for i := range catalog.Tables {
 		name := catalog.Tables[i].Name
-		var keys []partKey
+		var keys []manifest.PartitionKey
 		for k := range parts {
-			if k.table == name {
+			if k.Table == name {
 				keys = append(keys, k)
 			}
 		}
-		slices.SortFunc(keys, func(a, b partKey) int {
-			return (a.y*10000 + a.m*100 + a.d) - (b.y*10000 + b.m*100 + b.d)
-		})
+		slices.SortFunc(keys, manifest.PartitionKey.Compare)
 		for _, k := range keys {
 			acc := parts[k]
 			slices.Sort(acc.files)
-			out = append(out, Partition{Table: k.table, Y: k.y, M: k.m, D: k.d, Rows: int64(acc.sum.Rows),
+			out = append(out, manifest.Partition{PartitionKey: k, Rows: int64(acc.sum.Rows),
 				Checksum: acc.sum.Hex(), Files: slices.Compact(acc.files)})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // addTypeReject records one DuckDB reject on its file. Several errors on
 // one line are one rejected row.
-func (r *run) addTypeReject(rj rawReject) {
-	f := r.byRead[rj.path]
+func (r *run) addTypeReject(rj workdb.RawReject) {
+	f := r.byRead[rj.Path]
 	if f == nil {
 		return
 	}
@@ -481,18 +483,18 @@ func (r *run) addTypeReject(rj rawReject) {
 		lines = map[int64]bool{}
 		r.skipLines[f.id] = lines
 	}
-	if lines[rj.line] {
+	if lines[rj.Line] {
 		return
 	}
-	lines[rj.line] = true
-	raw := strings.TrimRight(strings.TrimLeft(rj.csvLine, "\r\n"), "\r\n")
+	lines[rj.Line] = true
+	raw := strings.TrimRight(strings.TrimLeft(rj.CSVLine, "\r\n"), "\r\n")
 	if f.layout.RepeatedHeader && isHeaderLine(raw, f) {
 		f.addFiltered("repeated header line", 1)
 		return
 	}
 	f.Rejected++
 	f.Rows++
-	f.addReject(r.opt.RejectsListed, Reject{Line: rj.line, Column: rj.column, Field: rj.field,
+	f.addReject(r.opt.RejectsListed, manifest.Reject{Line: rj.Line, Column: rj.Column, Field: rj.Field,
 		Reason: rejectReason(rj, f), Raw: raw})
 }
 
@@ -512,7 +514,7 @@ func (f *file) addFiltered(rule string, n int64) {
 	f.Filtered[rule] += n
 }
 
-func (f *file) addReject(limit int, rj Reject) {
+func (f *file) addReject(limit int, rj manifest.Reject) {
 	if len(f.Rejects) < limit {
 		f.Rejects = append(f.Rejects, rj)
 	}
@@ -535,7 +537,7 @@ func (f *file) account() {
 }
 
 // addNotice counts a notice and lists it up to limit.
-func (f *file) addNotice(limit int, n Reject) {
+func (f *file) addNotice(limit int, n manifest.Reject) {
 	f.NoticeCount++
 	if len(f.Notices) < limit {
 		f.Notices = append(f.Notices, n)
@@ -547,52 +549,31 @@ func (f *file) addNotice(limit int, n Reject) {
 // batch is read again once, in file order, so that each row's position
 // in its file is known (one read per batch, however many files it holds
 // with findings).
-func (r *run) findings(ctx context.Context, b group, found map[int]bool, maps []*catalog.Mapping) error {
+func (r *run) findings(ctx context.Context, b workdb.Group, found map[int]bool, land workdb.Landing) error {
 	defer func(t0 time.Time) { r.findingsTime += time.Since(t0) }(time.Now())
-	sub := b.like()
+	sub := b.Like()
 	var ids []int32
-	for _, f := range b.files {
-		if found[f.id] {
-			sub.files = append(sub.files, f)
-			ids = append(ids, int32(f.id))
+	for _, in := range b.Files {
+		if found[in.ID] {
+			sub.Files = append(sub.Files, in)
+			ids = append(ids, int32(in.ID))
 		}
 	}
-	if err := r.readBatch(ctx, sub, ids); err != nil {
+	perMap, err := r.w.Findings(ctx, sub, ids, land)
+	if err != nil {
 		return err
 	}
 	byFile := map[int][]hit{}
-	for _, m := range maps {
-		if err := r.mappingFindings(ctx, m, byFile); err != nil {
-			return err
+	nChecks := len(land.Checks())
+	for i, fs := range perMap {
+		cs := land.FindingsOf(i)
+		for _, fd := range fs {
+			byFile[fd.FileID] = append(byFile[fd.FileID], hit{ord: fd.Ord, check: cs[fd.Index], value: fd.Value, reject: fd.Index < nChecks})
 		}
 	}
 	for _, id := range ids {
 		if err := r.record(r.byID[int(id)], byFile[int(id)]); err != nil {
 			return err
-		}
-	}
-	if _, err := r.w.Conn.ExecContext(ctx, "DROP TABLE batch; DROP TABLE batch_read"); err != nil {
-		return fmt.Errorf("failed to drop the re-read rows: %w", err)
-	}
-	return nil
-}
-
-// readBatch reads files with findings again into the temporary table
-// batch, with each row's ordinal in its file (ord); ids are their ids.
-func (r *run) readBatch(ctx context.Context, b group, ids []int32) error {
-	b.idParam = 2
-	qs := []string{"SET preserve_insertion_order = true",
-		"CREATE OR REPLACE TEMP TABLE batch_read AS SELECT * FROM " + sourceRel(b, 1, lenient),
-		"CREATE OR REPLACE TEMP TABLE batch AS SELECT *, rowid - min(rowid) OVER (PARTITION BY file_id) AS ord FROM batch_read",
-		"SET preserve_insertion_order = false"}
-	for _, q := range qs {
-		var args []any
-		if strings.Contains(q, "$1") {
-			args = []any{b.paths(), ids}
-		}
-		if _, err := r.w.Conn.ExecContext(ctx, q, args...); err != nil {
-			r.w.Conn.ExecContext(ctx, "SET preserve_insertion_order = false")
-			return fmt.Errorf("failed to re-read %d %s file(s) starting with %s: %w", len(b.files), b.src.Name, b.files[0].Path, err)
 		}
 	}
 	return nil
@@ -605,34 +586,6 @@ type hit struct {
 	check  catalog.Check
 	value  *string
 	reject bool
-}
-
-// mappingFindings adds the findings of m over the batch table, by file.
-func (r *run) mappingFindings(ctx context.Context, m *catalog.Mapping, byFile map[int][]hit) error {
-	q, cs := findingsSQL(m, r.opt.Strict)
-	if q == "" {
-		return nil
-	}
-	nChecks := len(checksOf(m, r.opt.Strict))
-	rows, err := r.w.Conn.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("failed to check rows for %s: %w", m.Table, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int
-		var h hit
-		var which int
-		if err := rows.Scan(&id, &h.ord, &which, &h.value); err != nil {
-			return fmt.Errorf("failed to check rows for %s: %w", m.Table, err)
-		}
-		h.check, h.reject = cs[which], which < nChecks
-		byFile[id] = append(byFile[id], h)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("failed to check rows for %s: %w", m.Table, err)
-	}
-	return nil
 }
 
 // record adds the findings of one file: a row two mappings reject is one
@@ -659,7 +612,7 @@ func (r *run) record(f *file, hits []hit) error {
 		if col > 0 {
 			field = f.layout.Fields[col-1].Header
 		}
-		rj := Reject{Line: lines[i].line, Column: col, Field: field,
+		rj := manifest.Reject{Line: lines[i].line, Column: col, Field: field,
 			Reason: fmt.Sprintf("column %q: %q: %s", field, val, h.check.Reason), Raw: lines[i].raw}
 		switch {
 		case h.reject && !rejected[h.ord]:
@@ -685,14 +638,14 @@ func columnIndex(f *file, name string) int {
 }
 
 // manifest assembles the manifest from the run's files and partitions.
-func (r *run) manifest(parts []Partition) *Manifest {
-	m := &Manifest{Version: ManifestVersion, Root: r.t.root, Pipelines: r.opt.Pipelines,
+func (r *run) assemble(parts []manifest.Partition) *manifest.Manifest {
+	m := &manifest.Manifest{Version: manifest.Version, Root: r.t.root, Pipelines: r.opt.Pipelines,
 		Skipped: r.t.skipped, Partitions: parts}
 	if m.Skipped == nil {
-		m.Skipped = []Skipped{}
+		m.Skipped = []manifest.Skipped{}
 	}
 	if m.Partitions == nil {
-		m.Partitions = []Partition{}
+		m.Partitions = []manifest.Partition{}
 	}
 	for _, f := range r.t.files {
 		sort.Slice(f.Rejects, func(i, j int) bool {
@@ -730,7 +683,7 @@ func (r *run) manifest(parts []Partition) *Manifest {
 		}
 	}
 	if m.Files == nil {
-		m.Files = []File{}
+		m.Files = []manifest.File{}
 	}
 	for _, p := range parts {
 		m.Summary.Landing += p.Rows

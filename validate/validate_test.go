@@ -8,9 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"spotmigrate/manifest"
+	"spotmigrate/workdb"
+
 	"spotmigrate/catalog"
 	"spotmigrate/checksum"
-	"spotmigrate/oagen"
+	"spotmigrate/internal/oagen"
 )
 
 var all = []string{"flow", "dns", "proxy"}
@@ -26,7 +29,7 @@ func TestLineEndingsAndBOM(t *testing.T) {
 		}
 		var b strings.Builder
 		for _, p := range m.Partitions {
-			fmt.Fprintf(&b, "%s %d %s\n", p.Key(), p.Rows, p.Checksum)
+			fmt.Fprintf(&b, "%s %d %s\n", p.Name(), p.Rows, p.Checksum)
 		}
 		sums[c] = b.String()
 	}
@@ -89,11 +92,16 @@ func TestBatchingChangesNothing(t *testing.T) {
 		name             string
 		files, materFile int
 		small            int64
-	}{{"batches of 7", 7, 3, smallFiles}, {"not materialised", batchFiles, materialisedFiles, 0}} {
-		savedB, savedM, savedS := batchFiles, materialisedFiles, smallFiles
-		batchFiles, materialisedFiles, smallFiles = c.files, c.materFile, c.small
-		got, err := Run(context.Background(), opt)
-		batchFiles, materialisedFiles, smallFiles = savedB, savedM, savedS
+		stage            bool
+	}{{"batches of 7", 7, 3, 1 << 20, false}, {"not materialised", 4000, 2000, 0, false},
+		{"staged in the same read", 4000, 2000, 1 << 20, true}} {
+		restore := workdb.SetBatchLimits(c.files, c.materFile, c.small)
+		o := opt
+		if c.stage {
+			o.Stage = t.TempDir()
+		}
+		got, err := Run(context.Background(), o)
+		restore()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,11 +133,7 @@ func TestChecksumsAreThoseOfTheLandingRows(t *testing.T) {
 		_, rest, _ := strings.Cut(line, `",`)
 		return `"not a frame time",` + rest
 	})
-	m, w, err := RunWork(context.Background(), Options{OAPath: dir + "/spot-oa", Pipelines: all, WorkDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	m, w := validated(t, Options{OAPath: dir + "/spot-oa"})
 	for _, f := range m.Files {
 		switch f.Path {
 		case flow:
@@ -144,28 +148,28 @@ func TestChecksumsAreThoseOfTheLandingRows(t *testing.T) {
 	}
 	want := map[string]string{}
 	for _, p := range m.Partitions {
-		want[p.Key()] = fmt.Sprintf("%d %s", p.Rows, p.Checksum)
+		want[p.Name()] = fmt.Sprintf("%d %s", p.Rows, p.Checksum)
 	}
 	got := map[string]string{}
 	for i := range catalog.Mappings {
 		mp := &catalog.Mappings[i]
-		q, args := w.StageSQL(mp)
+		q := w.rows(mp.Table)
 		if q == "" {
 			continue
 		}
 		tb, _ := catalog.TableByName(mp.Table)
 		rows, err := w.Conn.QueryContext(context.Background(), "SELECT y, m, d, count(*), "+
-			checksum.DuckDBAggregate(checksum.DuckDBRowHash("t", tb.Columns))+" FROM ("+q+") t GROUP BY y, m, d", args...)
+			checksum.DuckDBAggregate(checksum.DuckDBRowHash("t", tb.Columns))+" FROM ("+q+") t GROUP BY y, m, d")
 		if err != nil {
 			t.Fatal(err)
 		}
 		for rows.Next() {
-			var p Partition
+			var p manifest.Partition
 			if err := rows.Scan(&p.Y, &p.M, &p.D, &p.Rows, &p.Checksum); err != nil {
 				t.Fatal(err)
 			}
 			p.Table = mp.Table
-			got[p.Key()] = fmt.Sprintf("%d %s", p.Rows, p.Checksum)
+			got[p.Name()] = fmt.Sprintf("%d %s", p.Rows, p.Checksum)
 		}
 		rows.Close()
 	}

@@ -17,7 +17,7 @@ import (
 	"strings"
 	"time"
 
-	"spotmigrate/oagen"
+	"spotmigrate/internal/oagen"
 )
 
 func main() {

@@ -22,8 +22,10 @@ import (
 	"syscall"
 	"time"
 
-	"spotmigrate/oagen"
-	"spotmigrate/validate"
+	"spotmigrate/manifest"
+
+	"spotmigrate/internal/oagen"
+	"spotmigrate/internal/plainread"
 )
 
 func main() {
@@ -37,8 +39,7 @@ func main() {
 	rejects := flag.Float64("reject-share", 0.3, "also validate a tree of the same size whose small files carry a rejected row in this share of them, against the clean tree (0: skip)")
 	flag.Parse()
 	if *plain != "" {
-		n, err := validate.PlainRead(context.Background(), validate.Options{OAPath: *plain,
-			Pipelines: []string{"flow", "dns", "proxy"}, WorkDir: filepath.Join(os.TempDir(), "spotbench-plain")})
+		n, err := plainread.Read(context.Background(), *plain, filepath.Join(os.TempDir(), "spotbench-plain"))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -109,7 +110,7 @@ func runRejects(dir, size string, days int, bin string, rounds int, share float6
 		fmt.Printf("round %d: clean %.1f s, with rejects %.1f s (%.2fx)\n", i+1, c.wall.Seconds(), b.wall.Seconds(), b.wall.Seconds()/c.wall.Seconds())
 		cleans, bads = append(cleans, c), append(bads, b)
 	}
-	m, err := validate.ReadManifest(out)
+	m, err := manifest.Read(out)
 	if err != nil {
 		return err
 	}

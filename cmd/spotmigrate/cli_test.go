@@ -6,9 +6,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"spotmigrate/internal/testkit"
 	"strings"
 	"testing"
+
+	"spotmigrate/internal/testkit"
 )
 
 // bin is the spotmigrate binary the CLI tests run, built once.

@@ -9,7 +9,7 @@ import (
 	"sort"
 
 	"spotmigrate/dialect"
-	"spotmigrate/load"
+	"spotmigrate/migrate"
 )
 
 type migrateOptions struct {
@@ -103,7 +103,7 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	opt := load.Options{Validate: vopt, Manifest: o.manifest, Engine: engine, DB: o.db, StagingDB: o.stagingDB,
+	opt := migrate.Options{Validate: vopt, Manifest: o.manifest, Engine: engine, DB: o.db, StagingDB: o.stagingDB,
 		StagingDir: o.stagingDir, ArchiveDir: o.archiveDir, NoArchive: o.noArchive, MaxRejects: o.maxRejects,
 		DryRun: o.dryRun, KeepStage: o.keepStaging}
 	if o.dryRun || o.verbose {
@@ -112,12 +112,12 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stdout, "Plan for %s (dry run: nothing is changed)\n", engine.Name())
 		}
 	}
-	res, err := load.Migrate(ctx, opt)
+	res, err := migrate.Migrate(ctx, opt)
 	if err != nil {
-		if errors.Is(err, load.ErrLocked) {
+		if errors.Is(err, migrate.ErrLocked) {
 			return withCode(exitLocked, err)
 		}
-		if errors.Is(err, load.ErrTreeChanged) {
+		if errors.Is(err, migrate.ErrTreeChanged) {
 			return withCode(exitUsage, err)
 		}
 		return classify(err)
@@ -140,15 +140,15 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 	return nil
 }
 
-func (o *migrateOptions) engine() (load.Engine, error) {
+func (o *migrateOptions) engine() (migrate.Engine, error) {
 	if o.impala != "" {
 		return o.remoteOptions.engine(o.db)
 	}
-	return &load.Embedded{Path: o.target}, nil
+	return &migrate.Embedded{Path: o.target}, nil
 }
 
 // printOutcome says what the run did, beside the reconcile report.
-func printOutcome(w io.Writer, res *load.Result) {
+func printOutcome(w io.Writer, res *migrate.Result) {
 	if len(res.Resumed) > 0 {
 		fmt.Fprintf(w, "Resumed an interrupted run: %d partition(s) were left dirty and were loaded again.\n", len(res.Resumed))
 	}

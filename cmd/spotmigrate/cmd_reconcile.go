@@ -5,14 +5,14 @@ import (
 	"io"
 
 	"spotmigrate/dialect"
-	"spotmigrate/load"
+	"spotmigrate/manifest"
+	"spotmigrate/migrate"
 	"spotmigrate/reconcile"
-	"spotmigrate/validate"
 )
 
 func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("reconcile", "[--manifest FILE] [--target FILE.duckdb] [--db spot] [--format table|json|markdown|junit] [--output FILE]", stderr)
-	manifest := fs.String("manifest", "", "manifest to compare with (default: the one migrate kept beside the target)")
+	manifestPath := fs.String("manifest", "", "manifest to compare with (default: the one migrate kept beside the target)")
 	target := fs.String("target", "spot.duckdb", "embedded target: a DuckDB database file")
 	db := fs.String("db", "spot", "database (schema) of the Spot 1.0 tables")
 	format := fs.String("format", "table", "report format: table, json, markdown or junit")
@@ -29,7 +29,7 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	var engine load.Engine = &load.Embedded{Path: *target}
+	var engine migrate.Engine = &migrate.Embedded{Path: *target}
 	if ro.impala != "" {
 		if engine, err = ro.engine(*db); err != nil {
 			return err
@@ -37,10 +37,10 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	} else if err := requireFile(*target); err != nil {
 		return err
 	}
-	if *manifest == "" {
-		*manifest = load.ManifestPath(engine)
+	if *manifestPath == "" {
+		*manifestPath = migrate.ManifestPath(engine)
 	}
-	m, err := validate.ReadManifest(*manifest)
+	m, err := manifest.Read(*manifestPath)
 	if err != nil {
 		return withCode(exitUsage, err)
 	}

@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 
+	"spotmigrate/manifest"
+
 	"spotmigrate/validate"
 )
 
@@ -79,7 +81,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 // manifestOutcome maps a manifest to the exit code of validate.
-func manifestOutcome(m *validate.Manifest) error {
+func manifestOutcome(m *manifest.Manifest) error {
 	switch {
 	case m.Summary.Unreadable > 0:
 		return withCode(exitUsage, errReported)

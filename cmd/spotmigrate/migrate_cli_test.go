@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"spotmigrate/internal/testkit"
 	"strings"
 	"syscall"
 	"testing"
+
+	"spotmigrate/internal/testkit"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"spotmigrate/dialect"
-	"spotmigrate/load"
+	"spotmigrate/migrate"
 )
 
 // remoteOptions are the flags of the distributed target.
@@ -37,12 +37,12 @@ func (o *remoteOptions) addFlags(fs *flag.FlagSet) {
 }
 
 // engine returns the remote engine described by the flags.
-func (o *remoteOptions) engine(db string) (load.Engine, error) {
+func (o *remoteOptions) engine(db string) (migrate.Engine, error) {
 	d, err := dialect.ByName(o.dialect)
 	if err != nil || d.Name() == "duckdb" {
 		return nil, usageErr("--dialect: want impala or hive")
 	}
-	host, port, err := load.SplitHostPort(o.impala, "21050")
+	host, port, err := migrate.SplitHostPort(o.impala, "21050")
 	if err != nil {
 		return nil, usageErr("--impala %q: %v", o.impala, err)
 	}
@@ -54,9 +54,9 @@ func (o *remoteOptions) engine(db string) (load.Engine, error) {
 		}
 		password = strings.TrimRight(string(b), "\r\n")
 	}
-	e, err := load.NewRemote(load.RemoteOptions{Dialect: d, Host: host, Port: port, User: o.user, Password: password,
+	e, err := migrate.NewRemote(migrate.RemoteOptions{Dialect: d, Host: host, Port: port, User: o.user, Password: password,
 		TLS: o.tls, CACert: o.caCert, StagingPath: o.stagingPath, HUser: o.huser, DB: db, LedgerDir: o.ledgerDir,
-		ComputeStats: o.computeStats, HDFS: load.HDFSOptions{Address: o.hdfs, User: o.hdfsUser, Kerberos: o.kerberos,
+		ComputeStats: o.computeStats, HDFS: migrate.HDFSOptions{Address: o.hdfs, User: o.hdfsUser, Kerberos: o.kerberos,
 			Keytab: o.keytab, Principal: o.principal, SPN: o.spn}})
 	if err != nil {
 		return nil, withCode(exitUsage, err)

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"spotmigrate/manifest"
+
 	"spotmigrate/internal/golden"
-	"spotmigrate/validate"
 )
 
 // TestValidateCorpus runs validate on every broken tree of testdata/corpus
@@ -65,7 +66,7 @@ func TestValidateOutputFile(t *testing.T) {
 	if !strings.HasPrefix(r.Stderr, "OK: ") {
 		t.Errorf("stderr = %q, want the verdict", r.Stderr)
 	}
-	m, err := validate.ReadManifest(out)
+	m, err := manifest.Read(out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,125 @@
+package migrate
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"time"
+)
+
+// Unit phases recorded in the ledger.
+const (
+	PhaseStaged     = "staged"
+	PhaseLoaded     = "loaded"
+	PhaseReconciled = "reconciled"
+)
+
+// Ledger records the state of every unit of a target.
+type Ledger struct {
+	Version  int                   `json:"version"`
+	Target   string                `json:"target"`
+	Database string                `json:"database"`
+	Units    map[string]*UnitState `json:"units"`
+	Archived map[string]*Archived  `json:"archived,omitempty"`
+	path     string
+}
+
+// UnitState is the last phase of a unit; Dirty means that phase started and
+// did not finish.
+type UnitState struct {
+	Phase    string `json:"phase"`
+	Dirty    bool   `json:"dirty"`
+	Rows     int64  `json:"rows"`
+	Checksum string `json:"checksum"`
+	Updated  string `json:"updated"`
+}
+
+// Archived records an archived pipeline folder.
+type Archived struct {
+	From     string `json:"from"`
+	To       string `json:"to"`
+	Manifest string `json:"manifest"`
+	At       string `json:"at"`
+}
+
+// openLedger reads the ledger at path, or starts an empty one.
+func openLedger(path, target, db string) (*Ledger, error) {
+	l := &Ledger{Version: 1, Target: target, Database: db, Units: map[string]*UnitState{},
+		Archived: map[string]*Archived{}, path: path}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return l, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("failed to read ledger: %w", err)
+	}
+	if err := json.Unmarshal(b, l); err != nil {
+		return nil, fmt.Errorf("failed to parse ledger %s: %w", path, err)
+	}
+	if l.Units == nil {
+		l.Units = map[string]*UnitState{}
+	}
+	if l.Archived == nil {
+		l.Archived = map[string]*Archived{}
+	}
+	l.path = path
+	return l, nil
+}
+
+// Dirty lists the units whose last phase did not finish.
+func (l *Ledger) Dirty() []string {
+	var out []string
+	for k, u := range l.Units {
+		if u.Dirty {
+			out = append(out, k+" ("+u.Phase+")")
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// mark sets the phase of units and saves the ledger.
+func (l *Ledger) mark(keys []unitKey, phase string, dirty bool) error {
+	now := time.Now().UTC().Format(time.RFC3339)
+	for _, k := range keys {
+		l.Units[k.name] = &UnitState{Phase: phase, Dirty: dirty, Rows: k.rows, Checksum: k.checksum, Updated: now}
+	}
+	return l.save()
+}
+
+// reconciled is true when every unit of keys was reconciled, as the
+// manifest expects it, and not touched since.
+func (l *Ledger) reconciled(keys []unitKey) bool {
+	for _, k := range keys {
+		u := l.Units[k.name]
+		if u == nil || u.Phase != PhaseReconciled || u.Dirty || u.Rows != k.rows || u.Checksum != k.checksum {
+			return false
+		}
+	}
+	return true
+}
+
+func (l *Ledger) save() error {
+	b, err := json.MarshalIndent(l, "", "  ")
+	if err != nil {
+		return fmt.Errorf("failed to encode ledger: %w", err)
+	}
+	tmp := l.path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return fmt.Errorf("failed to write ledger: %w", err)
+	}
+	if err := os.Rename(tmp, l.path); err != nil {
+		return fmt.Errorf("failed to write ledger: %w", err)
+	}
+	return nil
+}
+
+// unitKey names a unit with what the manifest expects of it.
+type unitKey struct {
+	name     string
+	rows     int64
+	checksum string
+}

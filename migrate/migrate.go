@@ -1,0 +1,606 @@
+package migrate
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"spotmigrate/manifest"
+
+	"spotmigrate/archive"
+	"spotmigrate/catalog"
+	"spotmigrate/reconcile"
+	"spotmigrate/report"
+	"spotmigrate/validate"
+)
+
+// Options configure a migration.
+type Options struct {
+	Validate validate.Options
+	// Manifest, when set, is a preflight manifest the tree must still match.
+	Manifest   string
+	Engine     Engine
+	DB         string
+	StagingDB  string
+	StagingDir string // local staging folder
+	ArchiveDir string // default <data>/backup
+	NoArchive  bool
+	MaxRejects int64
+	DryRun     bool
+	KeepStage  bool
+	// Log receives the plan (always on a dry run).
+	Log io.Writer
+	// BeforeReconcile, when set, runs on the target after loading (tests
+	// use it to tamper with the target).
+	BeforeReconcile func(ctx context.Context, db DB) error
+}
+
+// Result is the outcome of a migration.
+type Result struct {
+	Manifest  *manifest.Manifest
+	Reconcile *reconcile.Report
+	Loaded    []string          // tables loaded by this run
+	Verified  []string          // tables that already matched and were left alone
+	Archived  map[string]string // pipeline → archive folder
+	Held      map[string]string // pipeline → why it was not archived
+	Resumed   []string          // dirty units found at start
+	// HeldForRejects lists the pipelines not archived because of rejects.
+	HeldForRejects []string
+	// Statements counts the target statements per table.
+	Statements map[string]int
+}
+
+// Migrate runs the whole migration.
+func Migrate(ctx context.Context, opt Options) (*Result, error) {
+	root, err := validate.FindRoot(opt.Validate.OAPath)
+	if err != nil {
+		return nil, err
+	}
+	unlockTree, err := lock(root, "OA tree "+root, false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlockTree()
+	if err := os.MkdirAll(filepath.Dir(opt.Engine.LedgerPath()), 0o755); err != nil {
+		return nil, fmt.Errorf("failed to create target folder: %w", err)
+	}
+	unlockTarget, err := lock(opt.Engine.LedgerPath()+".lock", "target "+opt.Engine.Name(), true)
+	if err != nil {
+		return nil, err
+	}
+	defer unlockTarget()
+	led, err := openLedger(opt.Engine.LedgerPath(), opt.Engine.Name(), opt.DB)
+	if err != nil {
+		return nil, err
+	}
+	stage, cleanStage, err := stagingDir(opt)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanStage()
+	vopt := opt.Validate
+	if !opt.DryRun {
+		vopt.Stage = stage
+	}
+	m, err := validate.Run(ctx, vopt)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPreflight(opt.Manifest, m); err != nil {
+		return nil, err
+	}
+	if err := addArchived(m, root, led); err != nil {
+		return nil, err
+	}
+	if !opt.DryRun {
+		if err := saveManifest(ManifestPath(opt.Engine), m); err != nil {
+			return nil, err
+		}
+	}
+	mg := &migration{opt: opt, m: m, led: led, root: root,
+		r:   newRunner(opt.DryRun, opt.Log),
+		res: &Result{Manifest: m, Archived: map[string]string{}, Held: map[string]string{}, Resumed: led.Dirty()}}
+	mg.res.Statements = mg.r.stmts
+	mg.opt.StagingDir = stage
+	return mg.res, mg.run(ctx)
+}
+
+// stagingDir returns the local staging folder of a run, empty (the
+// validation writes into it), and the function that removes a temporary
+// one. With --keep-staging the folder stays.
+func stagingDir(opt Options) (string, func(), error) {
+	dir := opt.StagingDir
+	switch {
+	case dir == "" && opt.Validate.WorkDir != "":
+		dir = filepath.Join(opt.Validate.WorkDir, "staging")
+	case dir == "":
+		tmp, err := os.MkdirTemp("", "spotmigrate-stage-")
+		if err != nil {
+			return "", nil, fmt.Errorf("failed to create staging folder: %w", err)
+		}
+		dir = tmp
+	}
+	if !opt.DryRun {
+		if err := os.RemoveAll(dir); err != nil {
+			return "", nil, fmt.Errorf("failed to clear staging folder %s: %w", dir, err)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", nil, fmt.Errorf("failed to create staging folder %s: %w", dir, err)
+		}
+	}
+	return dir, func() {
+		if !opt.KeepStage {
+			_ = os.RemoveAll(dir)
+		}
+	}, nil
+}
+
+type migration struct {
+	opt  Options
+	m    *manifest.Manifest
+	led  *Ledger
+	root string
+	r    *runner
+	db   DB
+	res  *Result
+	// verified is the reconcile of the tables left alone (preReconcile).
+	verified *reconcile.Report
+}
+
+func (mg *migration) run(ctx context.Context) (err error) {
+	if !mg.opt.DryRun {
+		if mg.db, err = mg.opt.Engine.Open(ctx); err != nil {
+			return err
+		}
+		defer mg.opt.Engine.Close()
+	}
+	if err := mg.createTables(ctx); err != nil {
+		return err
+	}
+	matched, err := mg.preReconcile(ctx)
+	if err != nil {
+		return err
+	}
+	if err := mg.createStagingDB(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		if !mg.opt.KeepStage {
+			if cerr := mg.dropStaging(context.WithoutCancel(ctx)); cerr != nil && err == nil {
+				err = cerr
+			}
+		}
+	}()
+	for i := range catalog.Mappings {
+		mp := &catalog.Mappings[i]
+		if !mg.selected(mp.Table) {
+			continue
+		}
+		if matched[mp.Table] {
+			mg.res.Verified = append(mg.res.Verified, mp.Table)
+			continue
+		}
+		if len(mg.units(mp.Table)) == 0 {
+			continue
+		}
+		if err := mg.loadTable(ctx, mp); err != nil {
+			return err
+		}
+		mg.res.Loaded = append(mg.res.Loaded, mp.Table)
+	}
+	if mg.opt.DryRun {
+		return mg.planTail()
+	}
+	if err := failpoint("before-reconcile"); err != nil {
+		return err
+	}
+	if mg.opt.BeforeReconcile != nil {
+		if err := mg.opt.BeforeReconcile(ctx, mg.db); err != nil {
+			return err
+		}
+	}
+	if err := mg.reconcile(ctx); err != nil {
+		return err
+	}
+	if err := failpoint("after-reconcile"); err != nil {
+		return err
+	}
+	return mg.archive()
+}
+
+func (mg *migration) selected(table string) bool {
+	t, _ := catalog.TableByName(table)
+	return slices.Contains(mg.m.Pipelines, t.Pipeline)
+}
+
+func (mg *migration) createTables(ctx context.Context) error {
+	d := mg.opt.Engine.Dialect()
+	if err := mg.r.sql(ctx, mg.db, "target", "", d.CreateDatabase(mg.opt.DB, "")); err != nil {
+		return err
+	}
+	for i := range catalog.Tables {
+		t := &catalog.Tables[i]
+		if !mg.selected(t.Name) {
+			continue
+		}
+		if err := mg.r.sql(ctx, mg.db, "target", t.Name, d.CreateTable(mg.opt.DB, t, mg.opt.Engine.TableLocation(t.Name))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// preReconcile verifies the tables the ledger says a previous run
+// reconciled with every unit of the manifest: those that still match on
+// the target are left alone. Other tables are loaded without being read
+// first; the target is checksummed once per table per run.
+func (mg *migration) preReconcile(ctx context.Context) (map[string]bool, error) {
+	matched := map[string]bool{}
+	if mg.opt.DryRun {
+		return matched, nil
+	}
+	candidates := map[string]bool{}
+	for i := range catalog.Tables {
+		t := catalog.Tables[i].Name
+		if mg.selected(t) && len(mg.units(t)) > 0 && mg.led.reconciled(mg.units(t)) {
+			candidates[t] = true
+		}
+	}
+	if len(candidates) == 0 {
+		return matched, nil
+	}
+	rep, err := reconcile.RunTables(ctx, mg.db, mg.opt.Engine.Dialect(), mg.opt.DB, mg.opt.Engine.Name(), mg.m,
+		func(t string) bool { return candidates[t] })
+	if err != nil {
+		return nil, err
+	}
+	bad := map[string]bool{}
+	for _, u := range rep.Units {
+		if u.Status != reconcile.Match && u.Status != reconcile.Extra {
+			bad[u.Table] = true
+		}
+	}
+	for t := range candidates {
+		if !bad[t] {
+			matched[t] = true
+		}
+	}
+	mg.verified = rep
+	mg.verified.Units = slices.DeleteFunc(mg.verified.Units, func(u reconcile.Unit) bool { return bad[u.Table] })
+	mg.verified.Matched, mg.verified.Failed, mg.verified.Extra = count(mg.verified.Units)
+	return matched, nil
+}
+
+// count counts matched, failed and extra units.
+func count(units []reconcile.Unit) (matched, failed, extra int) {
+	for _, u := range units {
+		switch u.Status {
+		case reconcile.Match:
+			matched++
+		case reconcile.Extra:
+			extra++
+		default:
+			failed++
+		}
+	}
+	return matched, failed, extra
+}
+
+func (mg *migration) createStagingDB(ctx context.Context) error {
+	return mg.r.sql(ctx, mg.db, "target", "", mg.opt.Engine.Dialect().CreateDatabase(mg.opt.StagingDB, mg.opt.Engine.StagingDBLocation()))
+}
+
+func (mg *migration) dropStaging(ctx context.Context) error {
+	err := mg.r.sql(ctx, mg.db, "target", "", mg.opt.Engine.Dialect().DropDatabase(mg.opt.StagingDB))
+	if cerr := mg.opt.Engine.Cleanup(ctx, mg.r); cerr != nil && err == nil {
+		err = cerr
+	}
+	if rerr := mg.r.op("fs", "remove local staging folder "+mg.opt.StagingDir, func() error {
+		return os.RemoveAll(mg.opt.StagingDir)
+	}); rerr != nil && err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// units lists the manifest units of a table.
+func (mg *migration) units(table string) []unitKey {
+	var out []unitKey
+	for _, p := range mg.m.Partitions {
+		if p.Table == table {
+			out = append(out, unitKey{name: p.Name(), rows: p.Rows, checksum: p.Checksum})
+		}
+	}
+	return out
+}
+
+// staged is the staging folder of a table.
+func (mg *migration) staged(table string) string { return filepath.Join(mg.opt.StagingDir, table) }
+
+// loadTable stages and loads one table, replacing its staged partitions.
+func (mg *migration) loadTable(ctx context.Context, mp *catalog.Mapping) error {
+	t, _ := catalog.TableByName(mp.Table)
+	d := mg.opt.Engine.Dialect()
+	units := mg.units(t.Name)
+	if len(units) == 0 {
+		return nil
+	}
+	if err := mg.mark(units, PhaseStaged, true); err != nil {
+		return err
+	}
+	mg.r.say("stage", fmt.Sprintf("%d partition(s) of %s, written as Parquet by the read of the tree, in %s", len(units), t.Name, mg.staged(t.Name)))
+	if err := mg.opt.Engine.Upload(ctx, mg.r, t.Name, mg.staged(t.Name)); err != nil {
+		return err
+	}
+	if err := failpoint("after-stage"); err != nil {
+		return err
+	}
+	for _, q := range d.CreateStaging(mg.opt.StagingDB, t, mg.opt.Engine.StagingLocation(t.Name, mg.staged(t.Name))) {
+		if err := mg.r.sql(ctx, mg.db, "target", t.Name, q); err != nil {
+			return err
+		}
+	}
+	if err := mg.mark(units, PhaseLoaded, true); err != nil {
+		return err
+	}
+	if err := mg.runLoad(ctx, t.Name, d.LoadTable(mg.opt.DB, mg.opt.StagingDB, t)); err != nil {
+		return err
+	}
+	after := d.Refresh(mg.opt.DB, t)
+	if q := d.ComputeStats(mg.opt.DB, t); q != "" && mg.opt.Engine.Stats() {
+		after = append(after, q)
+	}
+	for _, q := range after {
+		if err := mg.r.sql(ctx, mg.db, "target", t.Name, q); err != nil {
+			return err
+		}
+	}
+	if err := mg.mark(units, PhaseLoaded, false); err != nil {
+		return err
+	}
+	return failpoint("after-load")
+}
+
+// runLoad runs the load statements of a table, in one transaction where the
+// engine has them. The mid-load failpoint sits between the statements.
+func (mg *migration) runLoad(ctx context.Context, table string, stmts []string) error {
+	tx := mg.opt.Engine.Transactions()
+	if tx {
+		if err := mg.r.sql(ctx, mg.db, "target", table, "BEGIN TRANSACTION"); err != nil {
+			return err
+		}
+	}
+	for i, q := range stmts {
+		if i > 0 && !mg.opt.DryRun {
+			if err := failpoint("mid-load"); err != nil {
+				mg.r.sql(ctx, mg.db, "target", table, "ROLLBACK")
+				return err
+			}
+		}
+		if err := mg.r.sql(ctx, mg.db, "target", table, q); err != nil {
+			if tx {
+				mg.r.sql(context.WithoutCancel(ctx), mg.db, "target", table, "ROLLBACK")
+			}
+			return err
+		}
+	}
+	if tx {
+		return mg.r.sql(ctx, mg.db, "target", table, "COMMIT")
+	}
+	return nil
+}
+
+func (mg *migration) mark(units []unitKey, phase string, dirty bool) error {
+	if mg.opt.DryRun {
+		return nil
+	}
+	return mg.led.mark(units, phase, dirty)
+}
+
+// reconcile checksums the tables this run loaded and adds the tables it
+// verified before (preReconcile), then records the units that match.
+func (mg *migration) reconcile(ctx context.Context) error {
+	rep, err := reconcile.RunTables(ctx, mg.db, mg.opt.Engine.Dialect(), mg.opt.DB, mg.opt.Engine.Name(), mg.m,
+		func(t string) bool { return !mg.isVerified(t) })
+	if err != nil {
+		return err
+	}
+	if mg.verified != nil {
+		rep.Add(mg.verified)
+	}
+	mg.res.Reconcile = rep
+	var ok []unitKey
+	for _, u := range rep.Units {
+		if u.Status == reconcile.Match {
+			ok = append(ok, unitKey{name: u.Name(), rows: u.ActualRows, checksum: u.ActualChecksum})
+		}
+	}
+	return mg.led.mark(ok, PhaseReconciled, false)
+}
+
+// isVerified is true for a table preReconcile found matching.
+func (mg *migration) isVerified(table string) bool { return slices.Contains(mg.res.Verified, table) }
+
+// planTail prints what a real run does after loading.
+func (mg *migration) planTail() error {
+	mg.r.say("check", fmt.Sprintf("reconcile %d partition(s) of %d table(s) against the manifest", len(mg.m.Partitions), len(mg.res.Loaded)))
+	for _, pipe := range mg.m.Pipelines {
+		if mg.opt.NoArchive {
+			break
+		}
+		mg.r.say("fs", fmt.Sprintf("if every %s partition reconciles and rejects ≤ %d: move %s to %s", pipe,
+			mg.opt.MaxRejects, filepath.Join(mg.root, pipe), mg.archiveDest(pipe)))
+	}
+	return nil
+}
+
+func (mg *migration) archiveDest(pipe string) string {
+	dir := mg.opt.ArchiveDir
+	if dir == "" {
+		dir = filepath.Join(mg.root, "backup")
+	}
+	return archive.FreeName(dir, pipe)
+}
+
+// rejectsOf counts the rejected rows and file errors of a pipeline.
+func (mg *migration) rejectsOf(pipe string) int64 {
+	var n int64
+	for _, f := range mg.m.Files {
+		if f.Pipeline == pipe {
+			n += f.Rejected
+			if f.Error != "" {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// archive moves each pipeline that reconciled, within the reject budget.
+func (mg *migration) archive() error {
+	for _, pipe := range mg.m.Pipelines {
+		src := filepath.Join(mg.root, pipe)
+		switch {
+		case mg.opt.NoArchive:
+			mg.res.Held[pipe] = "--no-archive"
+			continue
+		case !mg.res.Reconcile.PipelineOK(pipe):
+			mg.res.Held[pipe] = "reconcile failed"
+			continue
+		case mg.rejectsOf(pipe) > mg.opt.MaxRejects:
+			mg.res.HeldForRejects = append(mg.res.HeldForRejects, pipe)
+			mg.res.Held[pipe] = fmt.Sprintf("%d rejected row(s) or file error(s), more than --max-rejects %d", mg.rejectsOf(pipe), mg.opt.MaxRejects)
+			continue
+		}
+		if _, err := os.Stat(src); errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err := failpoint("before-archive"); err != nil {
+			return err
+		}
+		meta, err := mg.archiveMeta()
+		if err != nil {
+			return err
+		}
+		dst := mg.archiveDest(pipe)
+		known := mg.archivedFiles(pipe)
+		if err := mg.r.op("fs", "archive "+src+" to "+dst, func() error { return archive.Move(src, dst, known, meta) }); err != nil {
+			return err
+		}
+		mg.res.Archived[pipe] = dst
+		mg.led.Archived[pipe] = &Archived{From: src, To: dst, At: time.Now().UTC().Format(time.RFC3339)}
+		if err := mg.led.save(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// archivedFiles are the files of a pipeline folder that validate hashed,
+// relative to that folder: the archive reuses their sha256.
+func (mg *migration) archivedFiles(pipe string) []archive.Entry {
+	var out []archive.Entry
+	for _, f := range mg.m.Files {
+		if rel, ok := strings.CutPrefix(f.Path, pipe+"/"); ok && f.Pipeline == pipe && f.SHA256 != "" {
+			out = append(out, archive.Entry{Path: rel, Bytes: f.Bytes, SHA256: f.SHA256})
+		}
+	}
+	return out
+}
+
+func (mg *migration) archiveMeta() (map[string][]byte, error) {
+	man, err := json.MarshalIndent(mg.m, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("failed to encode manifest: %w", err)
+	}
+	var rec strings.Builder
+	if err := mg.res.Reconcile.Write(&rec, report.JSON); err != nil {
+		return nil, err
+	}
+	return map[string][]byte{"manifest.json": man, "reconcile.json": []byte(rec.String())}, nil
+}
+
+// ErrTreeChanged is returned when the tree no longer matches the preflight
+// manifest given with --manifest.
+var ErrTreeChanged = errors.New("the tree changed since the manifest was written (validate again)")
+
+// checkPreflight refuses when the tree no longer matches a preflight manifest.
+func checkPreflight(path string, m *manifest.Manifest) error {
+	if path == "" {
+		return nil
+	}
+	pre, err := manifest.Read(path)
+	if err != nil {
+		return err
+	}
+	want := map[string]string{}
+	for _, f := range pre.Files {
+		want[f.Path] = f.SHA256
+	}
+	for _, f := range m.Files {
+		sum, ok := want[f.Path]
+		if !ok {
+			return fmt.Errorf("failed to match manifest %s: %s is new: %w", path, f.Path, ErrTreeChanged)
+		}
+		if sum != f.SHA256 {
+			return fmt.Errorf("failed to match manifest %s: %s changed: %w", path, f.Path, ErrTreeChanged)
+		}
+		delete(want, f.Path)
+	}
+	for p := range want {
+		return fmt.Errorf("failed to match manifest %s: %s is gone: %w", path, p, ErrTreeChanged)
+	}
+	return nil
+}
+
+// ManifestPath is where migrate keeps the manifest of a target, for
+// reconcile to read by default.
+func ManifestPath(e Engine) string {
+	return strings.TrimSuffix(e.LedgerPath(), ".ledger.json") + ".manifest.json"
+}
+
+func saveManifest(path string, m *manifest.Manifest) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("failed to encode manifest: %w", err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return fmt.Errorf("failed to write manifest: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("failed to write manifest: %w", err)
+	}
+	return nil
+}
+
+// addArchived adds to m the partitions of pipelines a previous run archived
+// (their folders are gone from the tree), so that a re-run verifies them.
+func addArchived(m *manifest.Manifest, root string, led *Ledger) error {
+	for _, pipe := range m.Pipelines {
+		a := led.Archived[pipe]
+		if a == nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(root, pipe)); err == nil {
+			continue
+		}
+		old, err := manifest.Read(filepath.Join(a.To, archive.MetaDir, "manifest.json"))
+		if err != nil {
+			return fmt.Errorf("failed to read the manifest of archived pipeline %s: %w", pipe, err)
+		}
+		for _, p := range old.Partitions {
+			if t, _ := catalog.TableByName(p.Table); t.Pipeline == pipe {
+				m.Partitions = append(m.Partitions, p)
+			}
+		}
+	}
+	return nil
+}
