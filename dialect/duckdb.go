@@ -45,8 +45,7 @@ func (d DuckDB) CreateTable(db string, t *catalog.Table, _ string) string {
 // CreateStaging implements Dialect: a view over the staging Parquet files.
 func (d DuckDB) CreateStaging(db string, t *catalog.Table, location string) []string {
 	return []string{"CREATE OR REPLACE VIEW " + d.schema(db) + "." + d.Ident(t.Name) + " AS SELECT * FROM read_parquet(" +
-		d.Literal(strings.TrimRight(location, "/")+"/*/*/*/*.parquet") +
-		", hive_partitioning = true, hive_types = {'y': SMALLINT, 'm': TINYINT, 'd': TINYINT})"}
+		d.Literal(strings.TrimRight(location, "/")+"/*.parquet") + ")"}
 }
 
 // LoadTable implements Dialect: delete the staged partitions, then insert

@@ -14,11 +14,10 @@ type Hive struct{ Impala }
 // Name implements Dialect.
 func (Hive) Name() string { return "hive" }
 
-// CreateStaging implements Dialect: Hive discovers partition folders with
-// MSCK REPAIR TABLE.
+// CreateStaging implements Dialect: an external table over the uploaded
+// files, which hold y, m and d as columns.
 func (d Hive) CreateStaging(db string, t *catalog.Table, location string) []string {
-	return []string{dropTable(d, db, t), createExternal(d, db, t, location, false),
-		"MSCK REPAIR TABLE " + d.Ident(db) + "." + d.Ident(t.Name)}
+	return []string{dropTable(d, db, t), createStagingTable(d, db, t, location)}
 }
 
 // Refresh implements Dialect: REFRESH TABLE drops cached metadata.

@@ -50,10 +50,17 @@ func createExternal(d Dialect, db string, t *catalog.Table, location string, ifN
 }
 
 // CreateStaging implements Dialect: an external table over the uploaded
-// files, whose partition folders Impala discovers with RECOVER PARTITIONS.
+// files, which hold y, m and d as columns.
 func (d Impala) CreateStaging(db string, t *catalog.Table, location string) []string {
-	return []string{dropTable(d, db, t), createExternal(d, db, t, location, false),
-		"ALTER TABLE " + d.Ident(db) + "." + d.Ident(t.Name) + " RECOVER PARTITIONS"}
+	return []string{dropTable(d, db, t), createStagingTable(d, db, t, location)}
+}
+
+// createStagingTable is an unpartitioned external table over staging files
+// whose columns are the table's, then y, m, d.
+func createStagingTable(d Dialect, db string, t *catalog.Table, location string) string {
+	cols := append(append([]catalog.Column{}, t.Columns...), catalog.PartitionColumns...)
+	return "CREATE EXTERNAL TABLE " + d.Ident(db) + "." + d.Ident(t.Name) + " (" + columnList(d, cols, impalaType) +
+		") STORED AS PARQUET LOCATION " + d.Literal(location)
 }
 
 // LoadTable implements Dialect: one dynamic-partition INSERT OVERWRITE per

@@ -54,10 +54,22 @@ func (r *runner) sql(ctx context.Context, db Execer, engine, table, q string, ar
 	if r.dry {
 		return nil
 	}
+	t0 := time.Now()
 	if _, err := db.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("failed to run %q: %w", firstLine(q), err)
 	}
+	trace(firstLine(q), t0)
 	return nil
+}
+
+// trace prints the duration of a step when SPOTMIGRATE_TRACE is set.
+func trace(what string, start time.Time) {
+	if os.Getenv("SPOTMIGRATE_TRACE") != "" {
+		if len(what) > 60 {
+			what = what[:60]
+		}
+		fmt.Fprintf(os.Stderr, "trace: %-60s %v\n", what, time.Since(start).Round(time.Millisecond))
+	}
 }
 
 // op runs a file or HDFS operation described by desc.

@@ -38,5 +38,5 @@ func (s *staged) rows(table string) string {
 	if _, err := os.Stat(dir); err != nil {
 		return ""
 	}
-	return "SELECT * FROM read_parquet(" + dialect.DuckDB{}.Literal(dir+"/**/*.parquet") + ", hive_partitioning = true)"
+	return "SELECT * FROM read_parquet(" + dialect.DuckDB{}.Literal(dir+"/*.parquet") + ")"
 }

@@ -193,6 +193,9 @@ func (r *run) validate(ctx context.Context) (*manifest.Manifest, error) {
 	if err := r.reduce(ctx, true); err != nil {
 		return nil, err
 	}
+	if err := r.w.Flush(); err != nil {
+		return nil, err
+	}
 	for _, f := range r.t.files {
 		if f.Error != "" {
 			r.lastID++

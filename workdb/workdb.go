@@ -23,6 +23,8 @@ type Work struct {
 	DB   *sql.DB
 	Conn *sql.Conn
 	Dir  string
+	// stager writes the staging files of the last batch (see Pass).
+	stager *stager
 }
 
 // Options bound the work database.
@@ -87,6 +89,7 @@ func Open(ctx context.Context, opt Options) (*Work, error) {
 
 // Close closes the database.
 func (w *Work) Close() error {
+	_ = w.Flush()
 	w.Conn.Close()
 	return w.DB.Close()
 }
