@@ -35,10 +35,17 @@ bench: build
 	$(GO) run ./cmd/spotbench -dir $(BENCH_DIR) -size $(BENCH_SIZE) -bin $(BIN)
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./validate/
 
-lint:
-	@test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)
-	$(GO) vet ./...
-	$(GO) vet -tags itest ./itest
+# golangci-lint (.golangci.yml: gofmt, goimports, govet, staticcheck,
+# errcheck, unused, misspell, ineffassign), built once into bin/.
+LINT_VERSION := v2.15.0
+LINT := bin/golangci-lint-$(LINT_VERSION)
+
+$(LINT):
+	mkdir -p bin/lint && GOBIN=$(abspath bin/lint) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(LINT_VERSION)
+	mv bin/lint/golangci-lint $@ && rmdir bin/lint
+
+lint: $(LINT)
+	$(LINT) run ./...
 
 CLUSTER_STATE ?= /tmp/spotmigrate-cluster
 

@@ -73,7 +73,7 @@ func hashFile(p string) (string, int64, error) {
 	if err != nil {
 		return "", 0, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	h := sha256.New()
 	n, err := io.Copy(h, f)
 	if err != nil {
@@ -217,7 +217,7 @@ func move(src, dst string, inv []Entry) error {
 	}
 	part := dst + ".partial"
 	if err := copyVerified(src, part, inv); err != nil {
-		os.RemoveAll(part)
+		_ = os.RemoveAll(part)
 		return fmt.Errorf("failed to move %s to %s: %w", src, dst, err)
 	}
 	if err := os.Rename(part, dst); err != nil {
@@ -292,7 +292,9 @@ func Restore(src, dst string) error {
 		return fmt.Errorf("failed to restore %s: %w", src, err)
 	}
 	if err := move(src, dst, inv); err != nil {
-		os.Rename(keep, meta)
+		if rerr := os.Rename(keep, meta); rerr != nil {
+			return errors.Join(err, fmt.Errorf("failed to put back %s (it is at %s): %w", meta, keep, rerr))
+		}
 		return err
 	}
 	return os.RemoveAll(keep)

@@ -13,9 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"spotmigrate/internal/testkit"
-
 	"spotmigrate/dialect"
+	"spotmigrate/internal/testkit"
 	"spotmigrate/migrate"
 )
 

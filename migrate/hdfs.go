@@ -154,19 +154,19 @@ func uploadFile(c *hdfs.Client, src, dst string) error {
 	if err != nil {
 		return fmt.Errorf("failed to open %s: %w", src, err)
 	}
-	defer in.Close()
+	defer func() { _ = in.Close() }()
 	st, err := in.Stat()
 	if err != nil {
 		return fmt.Errorf("failed to stat %s: %w", src, err)
 	}
 	tmp := path.Join(path.Dir(dst), "."+path.Base(dst)+".tmp")
-	c.Remove(tmp)
+	_ = c.Remove(tmp)
 	w, err := c.Create(tmp)
 	if err != nil {
 		return fmt.Errorf("failed to create %s: %w", tmp, err)
 	}
 	if _, err := io.Copy(w, in); err != nil {
-		w.Close()
+		_ = w.Close()
 		return fmt.Errorf("failed to write %s: %w", tmp, err)
 	}
 	if err := closeWriter(w); err != nil {

@@ -23,14 +23,14 @@ func lock(path, what string, create bool) (func(), error) {
 		return nil, fmt.Errorf("failed to open lock on %s: %w", what, err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
+		_ = f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			return nil, fmt.Errorf("failed to lock %s: %w (wait for it to finish)", what, ErrLocked)
 		}
 		return nil, fmt.Errorf("failed to lock %s: %w", what, err)
 	}
 	return func() {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		_ = f.Close()
 	}, nil
 }

@@ -12,10 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"spotmigrate/manifest"
-
 	"spotmigrate/archive"
 	"spotmigrate/catalog"
+	"spotmigrate/manifest"
 	"spotmigrate/reconcile"
 	"spotmigrate/report"
 	"spotmigrate/validate"
@@ -55,6 +54,8 @@ type Result struct {
 	HeldForRejects []string
 	// Statements counts the target statements per table.
 	Statements map[string]int
+	// ManifestPath is where the run's manifest was saved.
+	ManifestPath string
 }
 
 // Migrate runs the whole migration.
@@ -119,7 +120,8 @@ func (mg *migration) validate(ctx context.Context) error {
 	if mg.opt.DryRun {
 		return nil
 	}
-	return saveManifest(ManifestPath(mg.opt.Engine), m)
+	mg.res.ManifestPath = ManifestPath(mg.opt.Engine)
+	return saveManifest(mg.res.ManifestPath, m)
 }
 
 // stagingDir returns the local staging folder of a run, empty (the
@@ -180,7 +182,7 @@ func (mg *migration) run(ctx context.Context) (err error) {
 		if mg.db, err = mg.opt.Engine.Open(ctx); err != nil {
 			return err
 		}
-		defer mg.opt.Engine.Close()
+		defer func() { _ = mg.opt.Engine.Close() }()
 	}
 	if err := mg.createTables(ctx); err != nil {
 		return err
@@ -367,13 +369,13 @@ func (mg *migration) runLoad(ctx context.Context, table string, stmts []string) 
 	for i, q := range stmts {
 		if i > 0 && !mg.opt.DryRun {
 			if err := failpoint("mid-load"); err != nil {
-				mg.r.sql(ctx, mg.db, "target", table, "ROLLBACK")
+				_ = mg.r.sql(ctx, mg.db, "target", table, "ROLLBACK")
 				return err
 			}
 		}
 		if err := mg.r.sql(ctx, mg.db, "target", table, q); err != nil {
 			if tx {
-				mg.r.sql(context.WithoutCancel(ctx), mg.db, "target", table, "ROLLBACK")
+				_ = mg.r.sql(context.WithoutCancel(ctx), mg.db, "target", table, "ROLLBACK")
 			}
 			return err
 		}

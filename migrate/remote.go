@@ -93,7 +93,7 @@ func (e *Remote) Open(ctx context.Context) (DB, error) {
 	e.db = sql.OpenDB(conn)
 	e.db.SetMaxOpenConns(1)
 	if err := e.db.PingContext(ctx); err != nil {
-		e.Close()
+		_ = e.Close()
 		return nil, fmt.Errorf("failed to connect to %s: %w", e.name, err)
 	}
 	return e.db, nil

@@ -29,7 +29,7 @@ func inspect(f *file, buf []byte, full bool) {
 		f.fail(true, fmt.Sprintf("cannot read file: %v", unwrapPath(err)))
 		return
 	}
-	defer fh.Close()
+	defer func() { _ = fh.Close() }()
 	h := sha256.New()
 	var header []byte
 	var read int64

@@ -13,11 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"spotmigrate/manifest"
-
 	"spotmigrate/catalog"
 	"spotmigrate/dialect"
 	"spotmigrate/internal/oagen"
+	"spotmigrate/manifest"
 )
 
 // The trees below are written byte for byte as the old OA wrote its files

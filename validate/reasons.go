@@ -107,7 +107,7 @@ func locateRows(f *file, ords []int64, skip map[int64]bool) ([]located, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to open %s: %w", f.Path, err)
 	}
-	defer fh.Close()
+	defer func() { _ = fh.Close() }()
 	sc := bufio.NewScanner(fh)
 	sc.Buffer(make([]byte, 64<<10), 64<<20)
 	out := make([]located, len(ords))

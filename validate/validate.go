@@ -92,13 +92,13 @@ func Run(ctx context.Context, opt Options) (*manifest.Manifest, error) {
 		if dir, err = os.MkdirTemp("", "spotmigrate-work-"); err != nil {
 			return nil, fmt.Errorf("failed to create work folder: %w", err)
 		}
-		defer os.RemoveAll(dir)
+		defer func() { _ = os.RemoveAll(dir) }()
 	}
 	w, err := workdb.Open(ctx, workdb.Options{Dir: dir, MemoryLimit: opt.MemoryLimit, IANA: reg, Zones: opt.DNSZones})
 	if err != nil {
 		return nil, err
 	}
-	defer w.Close()
+	defer func() { _ = w.Close() }()
 	r := &run{opt: opt, w: w, t: t, byRead: map[string]*file{}, byID: map[int]*file{},
 		skipLines: map[int]map[int64]bool{}, passed: map[string]bool{}, reduced: map[string]bool{}}
 	m, err := r.validate(ctx)

@@ -8,12 +8,11 @@ import (
 	"strings"
 	"testing"
 
-	"spotmigrate/manifest"
-	"spotmigrate/workdb"
-
 	"spotmigrate/catalog"
 	"spotmigrate/checksum"
 	"spotmigrate/internal/oagen"
+	"spotmigrate/manifest"
+	"spotmigrate/workdb"
 )
 
 var all = []string{"flow", "dns", "proxy"}

@@ -75,11 +75,11 @@ func (w *Work) RegisterFiles(ctx context.Context, files []*Input) error {
 		}
 		for _, f := range files {
 			if err := w.link(f); err != nil {
-				app.Close()
+				_ = app.Close()
 				return err
 			}
 			if err := app.AppendRow(fileRow(f, fields)...); err != nil {
-				app.Close()
+				_ = app.Close()
 				return err
 			}
 		}

@@ -65,23 +65,23 @@ func Open(ctx context.Context, opt Options) (*Work, error) {
 	setup = append(setup, schemaSQL()...)
 	for _, q := range setup {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
-			w.Close()
+			_ = w.Close()
 			return nil, fmt.Errorf("failed to prepare work database: %s: %w", firstLine(q), err)
 		}
 	}
 	if err := registerFunctions(conn); err != nil {
-		w.Close()
+		_ = w.Close()
 		return nil, err
 	}
 	if opt.IANA == nil {
 		opt.IANA = iana.Embedded()
 	}
 	if err := w.loadIANA(ctx, opt.IANA); err != nil {
-		w.Close()
+		_ = w.Close()
 		return nil, err
 	}
 	if err := w.loadZones(ctx, opt.Zones); err != nil {
-		w.Close()
+		_ = w.Close()
 		return nil, err
 	}
 	return w, nil
@@ -178,7 +178,7 @@ func (w *Work) appendRows(table string, fill func(add func(...driver.Value) erro
 			return err
 		}
 		if err := fill(app.AppendRow); err != nil {
-			app.Close()
+			_ = app.Close()
 			return err
 		}
 		return app.Close()

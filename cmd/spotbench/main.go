@@ -22,10 +22,9 @@ import (
 	"syscall"
 	"time"
 
-	"spotmigrate/manifest"
-
 	"spotmigrate/internal/oagen"
 	"spotmigrate/internal/plainread"
+	"spotmigrate/manifest"
 )
 
 func main() {
@@ -157,7 +156,7 @@ func run(dir, size string, days int, bin string, rounds int, withMigrate bool) e
 	if withMigrate {
 		target := filepath.Join(dir, "bench.duckdb")
 		for _, p := range []string{target, target + ".wal", target + ".ledger.json", target + ".manifest.json"} {
-			os.Remove(p)
+			_ = os.Remove(p)
 		}
 		if mig, err = measure(bin, "migrate", "--oa-path", oa, "--target", target, "--no-archive"); err != nil {
 			return err
@@ -202,7 +201,7 @@ func measureCodes(name string, ok []int, args ...string) (measurement, error) {
 	err := cmd.Run()
 	m := measurement{wall: time.Since(start), stderr: errb.String()}
 	var ee *exec.ExitError
-	if err != nil && !(errors.As(err, &ee) && slices.Contains(ok, ee.ExitCode())) {
+	if err != nil && (!errors.As(err, &ee) || !slices.Contains(ok, ee.ExitCode())) {
 		return m, fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, errb.String())
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {

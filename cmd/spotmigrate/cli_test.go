@@ -5,8 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 
 	"spotmigrate/internal/testkit"
@@ -42,10 +40,3 @@ var repoPath = testkit.Repo
 func treeHash(t *testing.T, dir string) string { return testkit.TreeHash(t, dir) }
 
 func copyTree(t *testing.T, src, dst string) { testkit.CopyTree(t, src, dst) }
-
-// sortedLines is a helper for order-insensitive comparisons.
-func sortedLines(s string) []string {
-	l := strings.Split(strings.TrimSpace(s), "\n")
-	sort.Strings(l)
-	return l
-}

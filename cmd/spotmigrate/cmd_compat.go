@@ -44,7 +44,7 @@ func readSpotConf(path string) (spotConf, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to read spot.conf: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	conf := spotConf{}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {

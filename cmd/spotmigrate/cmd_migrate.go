@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"spotmigrate/dialect"
+	"spotmigrate/manifest"
 	"spotmigrate/migrate"
 )
 
@@ -182,26 +183,56 @@ func printOutcome(w io.Writer, res *migrate.Result) {
 	for _, p := range pipes {
 		fmt.Fprintf(w, "Not archived %s: %s.\n", p, res.Held[p])
 	}
-	if res.Manifest.Summary.Rejected > 0 || res.Manifest.Summary.FileErrors > 0 {
+	m := res.Manifest
+	if m.Summary.Rejected > 0 || m.Summary.FileErrors > 0 {
 		fmt.Fprintln(w, "Rejected rows and file errors:")
-		for _, f := range res.Manifest.Files {
-			if f.Error != "" {
-				fmt.Fprintf(w, "  %s: %s\n", f.Path, f.Error)
-			}
-			for _, r := range f.Rejects {
-				fmt.Fprintf(w, "  %s: %s\n", r.Location(f.Path), r.Reason)
-			}
-		}
+		printCapped(w, rejectLines(m), m.Summary.Rejected+int64(m.Summary.FileErrors), res.ManifestPath)
 	}
 	if sum.Notices > 0 {
 		fmt.Fprintln(w, "Notices (the rows landed; --strict rejects them):")
-		for _, f := range res.Manifest.Files {
-			for _, n := range f.Notices {
-				fmt.Fprintf(w, "  %s: %s\n", n.Location(f.Path), n.Reason)
-			}
-			if f.NoticesListed > 0 {
-				fmt.Fprintf(w, "  %s: %d more notice(s) not listed\n", f.Path, f.NoticeCount-int64(f.NoticesListed))
-			}
+		printCapped(w, noticeLines(m), sum.Notices, res.ManifestPath)
+	}
+}
+
+// outcomeLines caps the rejects and notices migrate prints: the manifest
+// holds them all.
+const outcomeLines = 20
+
+// printCapped prints up to outcomeLines of lines, then says how many of
+// total were left out and where they are.
+func printCapped(w io.Writer, lines []string, total int64, manifestPath string) {
+	for i, l := range lines {
+		if i == outcomeLines {
+			break
+		}
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+	if rest := total - int64(min(len(lines), outcomeLines)); rest > 0 {
+		fmt.Fprintf(w, "  ... %d more; every one is in %s (spotmigrate validate lists them too)\n", rest, manifestPath)
+	}
+}
+
+// rejectLines lists file errors and rejected rows as path:line:column: reason.
+func rejectLines(m *manifest.Manifest) []string {
+	var out []string
+	for _, f := range m.Files {
+		if f.Error != "" {
+			out = append(out, f.Path+": "+f.Error)
+		}
+		for _, r := range f.Rejects {
+			out = append(out, r.Location(f.Path)+": "+r.Reason)
 		}
 	}
+	return out
+}
+
+// noticeLines lists notices as path:line:column: reason.
+func noticeLines(m *manifest.Manifest) []string {
+	var out []string
+	for _, f := range m.Files {
+		for _, n := range f.Notices {
+			out = append(out, n.Location(f.Path)+": "+n.Reason)
+		}
+	}
+	return out
 }

@@ -48,7 +48,7 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	defer engine.Close()
+	defer func() { _ = engine.Close() }()
 	rep, err := reconcile.Run(ctx, conn, engine.Dialect(), *db, engine.Name(), m)
 	if err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"os"
 
 	"spotmigrate/manifest"
-
 	"spotmigrate/validate"
 )
 

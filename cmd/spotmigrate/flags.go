@@ -21,7 +21,7 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: spotmigrate %s %s\n\nFlags:\n", name, synopsis)
 		fs.PrintDefaults()
-		fmt.Fprint(stderr, "\n"+exitCodesHelp)
+		fmt.Fprint(stderr, "\n"+exitCodesHelp())
 	}
 	return fs
 }

@@ -9,27 +9,42 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
-// Exit codes, the same for every command.
+// Exit codes, the same for every command. The help text is built from
+// exitCodes, so the two cannot drift apart.
 const (
-	exitOK       = 0 // success
-	exitFailure  = 1 // unexpected failure (an engine error or a bug)
-	exitUsage    = 2 // bad usage, or a file or folder that cannot be read or written
-	exitRejects  = 3 // rejected rows or file errors were found
-	exitMismatch = 4 // the target does not match the manifest
-	exitLocked   = 5 // another spotmigrate run holds the target or the OA tree
+	exitOK       = 0
+	exitFailure  = 1
+	exitUsage    = 2
+	exitRejects  = 3
+	exitMismatch = 4
+	exitLocked   = 5
 )
 
-const exitCodesHelp = `Exit codes:
-  0  success
-  1  unexpected failure (engine error)
-  2  bad usage, or a file or folder that cannot be read or written
-  3  rejected rows or file errors were found
-  4  the target does not match the manifest (reconcile)
-  5  another spotmigrate run holds the target or the OA tree
-`
+var exitCodes = []struct {
+	code    int
+	meaning string
+}{
+	{exitOK, "success"},
+	{exitFailure, "unexpected failure (an engine error or a bug)"},
+	{exitUsage, "bad usage, or a file or folder that cannot be read or written"},
+	{exitRejects, "rejected rows or file errors were found (validate; migrate when they block the archive)"},
+	{exitMismatch, "the target does not match the manifest (reconcile)"},
+	{exitLocked, "another spotmigrate run holds the target or the OA tree"},
+}
+
+// exitCodesHelp lists the exit codes for the usage text.
+func exitCodesHelp() string {
+	var b strings.Builder
+	b.WriteString("Exit codes:\n")
+	for _, c := range exitCodes {
+		fmt.Fprintf(&b, "  %d  %s\n", c.code, c.meaning)
+	}
+	return b.String()
+}
 
 // exitError carries the exit code of a failed command.
 type exitError struct {
@@ -140,5 +155,5 @@ Commands:
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprint(w, "\nRun 'spotmigrate COMMAND -h' for a command's flags.\n\n"+exitCodesHelp)
+	fmt.Fprint(w, "\nRun 'spotmigrate COMMAND -h' for a command's flags.\n\n"+exitCodesHelp())
 }

@@ -9,12 +9,12 @@ import (
 	"syscall"
 	"testing"
 
-	"spotmigrate/internal/testkit"
-
 	_ "github.com/duckdb/duckdb-go/v2"
 
+	"spotmigrate/archive"
 	"spotmigrate/catalog"
 	"spotmigrate/internal/golden"
+	"spotmigrate/internal/testkit"
 )
 
 // sampleCopy copies the sample tree into a temporary folder and returns
@@ -185,11 +185,9 @@ func TestMigrateCrash(t *testing.T) {
 				t.Fatalf("re-run: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 			}
 			checkCounts(t, filepath.Join(dir, "out", "spot.duckdb"))
-			if _, err := os.Stat(filepath.Join(data, "backup", "proxy.2", "proxy_scores.tsv")); err == nil {
-				t.Errorf("archive layout unexpected")
-			}
-			if got := treeHash(t, filepath.Join(data, "backup", "proxy.2")); got == "" {
-				t.Errorf("proxy not archived")
+			// the archive holds exactly the original proxy folder, beside its metadata
+			if got := testkit.TreeHashWithout(t, filepath.Join(data, "backup", "proxy.2"), archive.MetaDir); got != before {
+				t.Errorf("the archived proxy folder differs from the original")
 			}
 		})
 	}
@@ -344,4 +342,25 @@ func TestSpotConfDefaults(t *testing.T) {
 			t.Errorf("exit %d: plan lacks %q:\n%.600s", r.Code, want, r.Stdout)
 		}
 	}
+}
+
+// TestMigrateOutcomeCapped checks that migrate lists at most 20 rejected
+// rows and points to the manifest for the rest.
+func TestMigrateOutcomeCapped(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, repoPath("testdata", "corpus", "wrong-columns", "spot-oa"), filepath.Join(dir, "spot-oa"))
+	f := filepath.Join(dir, "spot-oa", "data", "flow", "20160708", "flow_scores.csv")
+	b, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 25 {
+		b = fmt.Appendf(b, "%d,2016-07-08 10:00:00,10.0.0.1\n", i)
+	}
+	os.WriteFile(f, b, 0o644)
+	r := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb")
+	if r.Code != exitRejects {
+		t.Fatalf("exit %d, want %d\n%s", r.Code, exitRejects, r.Stderr)
+	}
+	golden.Check(t, repoPath("testdata", "golden", "migrate-rejects-capped.stderr"), []byte(strings.ReplaceAll(r.Stderr, dir, "<dir>")))
 }

@@ -8,9 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"spotmigrate/manifest"
-
 	"spotmigrate/internal/golden"
+	"spotmigrate/manifest"
 )
 
 // TestValidateCorpus runs validate on every broken tree of testdata/corpus
@@ -111,6 +110,15 @@ func TestUsageErrors(t *testing.T) {
 
 // TestHelpListsExitCodes checks that --help documents the exit codes.
 func TestHelpListsExitCodes(t *testing.T) {
+	readme, err := os.ReadFile(repoPath("README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range exitCodes {
+		if row := fmt.Sprintf("| %d | %s |\n", c.code, c.meaning); !strings.Contains(string(readme), row) {
+			t.Errorf("README.md lacks the exit code row %q", row)
+		}
+	}
 	for _, args := range [][]string{{"--help"}, {"validate", "-h"}, {"migrate", "-h"}, {"reconcile", "-h"}} {
 		r := spot(t, ".", nil, args...)
 		if r.Code != 0 || !strings.Contains(r.Stderr, "3  rejected rows or file errors were found") {

@@ -26,9 +26,9 @@ func Check(t testing.TB, path string, got []byte) {
 		t.Fatalf("failed to read golden file (run with -update to create it): %v", err)
 	}
 	if string(want) != string(got) {
-		os.WriteFile(path+".FAIL", got, 0o644)
+		_ = os.WriteFile(path+".FAIL", got, 0o644)
 		t.Errorf("output differs from %s (got written to %s.FAIL):\n%s", path, path, got)
 		return
 	}
-	os.Remove(path + ".FAIL")
+	_ = os.Remove(path + ".FAIL")
 }

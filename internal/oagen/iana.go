@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 )
 
@@ -221,5 +220,3 @@ const (
 	mlFillPerMille  = 2 // dns_scores rows with the ML fill values (from 2016-12-22)
 	nullPerMille    = 3 // dns edge rows with NULL class, type and rcode
 )
-
-func codeInt(s string) int { v, _ := strconv.Atoi(s); return v }

@@ -86,7 +86,7 @@ func validToken(t string) bool {
 		return false
 	}
 	for i := 0; i < len(t); i++ {
-		if c := t[i]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '-') {
+		if !zoneNameByte(t[i]) {
 			return false
 		}
 	}
@@ -150,4 +150,9 @@ func (z *zone) segments(dayEpoch int64) []seg {
 		{dayEpoch - z.off[0], at, z.tok[0], z.off[0]},
 		{at, dayEpoch + 86400 - z.off[1], z.tok[1], z.off[1]},
 	}
+}
+
+// zoneNameByte reports whether c may appear in a tz database name part.
+func zoneNameByte(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '-'
 }

@@ -24,7 +24,7 @@ func Read(ctx context.Context, oaPath, workDir string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer w.Close()
+	defer func() { _ = w.Close() }()
 	var total int64
 	for _, g := range groups {
 		for _, b := range g.Batches() {

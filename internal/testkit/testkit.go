@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -52,10 +53,23 @@ func Run(t testing.TB, bin, dir string, env []string, args ...string) Result {
 // TreeHash hashes every path, link target and file content under dir.
 func TreeHash(t testing.TB, dir string) string {
 	t.Helper()
+	return TreeHashWithout(t, dir)
+}
+
+// TreeHashWithout is TreeHash leaving out the entries named skip (at any
+// depth), such as an archive's metadata folder.
+func TreeHashWithout(t testing.TB, dir string, skip ...string) string {
+	t.Helper()
 	h := sha256.New()
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if p != dir && slices.Contains(skip, d.Name()) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		}
 		rel, _ := filepath.Rel(dir, p)
 		fmt.Fprintf(h, "%s %v\n", rel, d.Type())
@@ -68,7 +82,7 @@ func TreeHash(t testing.TB, dir string) string {
 			if err != nil {
 				return err
 			}
-			defer f.Close()
+			defer func() { _ = f.Close() }()
 			if _, err := io.Copy(h, f); err != nil {
 				return err
 			}
@@ -89,7 +103,7 @@ func ExpectedCounts(t testing.TB) map[string]int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	out := map[string]int64{}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
