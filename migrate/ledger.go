@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sort"
 	"time"
 )
@@ -39,10 +40,9 @@ type UnitState struct {
 
 // Archived records an archived pipeline folder.
 type Archived struct {
-	From     string `json:"from"`
-	To       string `json:"to"`
-	Manifest string `json:"manifest"`
-	At       string `json:"at"`
+	From string `json:"from"`
+	To   string `json:"to"`
+	At   string `json:"at"`
 }
 
 // openLedger reads the ledger at path, or starts an empty one.
@@ -102,19 +102,47 @@ func (l *Ledger) reconciled(keys []unitKey) bool {
 	return true
 }
 
+// save writes the ledger through a temporary file, synced before the
+// rename, so a crash leaves the old ledger or the new one, never half.
 func (l *Ledger) save() error {
 	b, err := json.MarshalIndent(l, "", "  ")
 	if err != nil {
 		return fmt.Errorf("failed to encode ledger: %w", err)
 	}
-	tmp := l.path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return fmt.Errorf("failed to write ledger: %w", err)
-	}
-	if err := os.Rename(tmp, l.path); err != nil {
+	if err := writeSynced(l.path, b); err != nil {
 		return fmt.Errorf("failed to write ledger: %w", err)
 	}
 	return nil
+}
+
+// writeSynced replaces path with b durably: temporary file, fsync, rename,
+// fsync of the folder.
+func writeSynced(path string, b []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	d, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer func() { _ = d.Close() }()
+	return d.Sync()
 }
 
 // unitKey names a unit with what the manifest expects of it.

@@ -561,11 +561,7 @@ func saveManifest(path string, m *manifest.Manifest) error {
 	if err != nil {
 		return fmt.Errorf("failed to encode manifest: %w", err)
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return fmt.Errorf("failed to write manifest: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := writeSynced(path, b); err != nil {
 		return fmt.Errorf("failed to write manifest: %w", err)
 	}
 	return nil
