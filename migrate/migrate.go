@@ -31,9 +31,12 @@ type Options struct {
 	StagingDir string // local staging folder
 	ArchiveDir string // default <data>/backup
 	NoArchive  bool
-	MaxRejects int64
-	DryRun     bool
-	KeepStage  bool
+	// AcceptTreeChange lets a run go on when the tree lost or changed
+	// files since the run the target was migrated from (the pin).
+	AcceptTreeChange bool
+	MaxRejects       int64
+	DryRun           bool
+	KeepStage        bool
 	// Log receives the plan (always on a dry run).
 	Log io.Writer
 	// BeforeReconcile, when set, runs on the target after loading (tests
@@ -111,14 +114,24 @@ func (mg *migration) validate(ctx context.Context) error {
 	if err := checkPreflight(mg.opt.Manifest, m); err != nil {
 		return err
 	}
+	next, err := mg.checkPin(m)
+	if err != nil {
+		return err
+	}
 	if err := addArchived(m, mg.root, mg.led); err != nil {
 		return err
 	}
 	for _, p := range m.Partitions {
 		mg.parts[p.Table] = append(mg.parts[p.Table], p)
 	}
+	if err := mg.checkShrink(); err != nil {
+		return err
+	}
 	if mg.opt.DryRun {
 		return nil
+	}
+	if err := next.save(PinPath(mg.opt.Engine)); err != nil {
+		return err
 	}
 	mg.res.ManifestPath = ManifestPath(mg.opt.Engine)
 	return saveManifest(mg.res.ManifestPath, m)

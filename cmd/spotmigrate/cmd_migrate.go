@@ -17,7 +17,7 @@ type migrateOptions struct {
 	validateOptions
 	remoteOptions
 	manifest, target, db, stagingDB, stagingDir, archiveDir string
-	noArchive, dryRun, keepStaging, verbose                 bool
+	noArchive, dryRun, keepStaging, verbose, acceptChange   bool
 	maxRejects                                              int64
 	spotConf                                                string
 }
@@ -31,6 +31,7 @@ func (o *migrateOptions) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.stagingDir, "staging-dir", "", "local folder for the staging Parquet files (default: in the work folder)")
 	fs.StringVar(&o.archiveDir, "archive-dir", "", "where migrated pipeline folders are moved (default: <data>/backup)")
 	fs.BoolVar(&o.noArchive, "no-archive", false, "never archive the old pipeline folders")
+	fs.BoolVar(&o.acceptChange, "accept-tree-change", false, "go on when the tree lost or changed files since this target was migrated from it (after review)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the plan (every statement and file operation) and stop")
 	fs.BoolVar(&o.keepStaging, "keep-staging", false, "keep the staging database and files")
 	fs.BoolVar(&o.verbose, "verbose", false, "print each statement and file operation as it runs")
@@ -105,7 +106,7 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 		return err
 	}
 	opt := migrate.Options{Validate: vopt, Manifest: o.manifest, Engine: engine, DB: o.db, StagingDB: o.stagingDB,
-		StagingDir: o.stagingDir, ArchiveDir: o.archiveDir, NoArchive: o.noArchive, MaxRejects: o.maxRejects,
+		StagingDir: o.stagingDir, ArchiveDir: o.archiveDir, NoArchive: o.noArchive, AcceptTreeChange: o.acceptChange, MaxRejects: o.maxRejects,
 		DryRun: o.dryRun, KeepStage: o.keepStaging}
 	if o.dryRun || o.verbose {
 		opt.Log = stdout
@@ -118,7 +119,7 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 		if errors.Is(err, migrate.ErrLocked) {
 			return withCode(exitLocked, err)
 		}
-		if errors.Is(err, migrate.ErrTreeChanged) {
+		if errors.Is(err, migrate.ErrTreeChanged) || errors.Is(err, migrate.ErrPinChanged) {
 			return withCode(exitUsage, err)
 		}
 		return classify(err)
