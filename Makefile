@@ -5,14 +5,15 @@ RUNDIR  := .run
 BENCH_SIZE ?= 1GB
 BENCH_DIR  ?= /tmp/spotmigrate-bench
 
-.PHONY: build test unit itest run bench lint cluster-up cluster-down clean
+.PHONY: build test unit fuzz itest run bench lint cluster-up cluster-down clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/spotmigrate
 
-# The whole suite: unit and CLI tests, then the integration tests against a
-# real HDFS and HiveServer2 engine started by the harness.
-test: unit itest
+# The whole suite: unit and CLI tests, a bounded fuzzing run, then the
+# integration tests against a real HDFS and HiveServer2 engine started by
+# the harness.
+test: unit fuzz itest
 
 unit:
 	$(GO) test -count=1 ./...
@@ -34,6 +35,18 @@ run: build
 bench: build
 	$(GO) run ./cmd/spotbench -dir $(BENCH_DIR) -size $(BENCH_SIZE) -bin $(BIN)
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./validate/
+
+# Fuzzes the discovery and the header reading (validate/fuzz_test.go), each
+# target for FUZZTIME (Go fuzzes one target per run); a plain go test runs
+# their seeds and validate/testdata/fuzz/. A failing input is written there.
+FUZZTIME ?= 9s
+FUZZ_TARGETS := FuzzClassify FuzzDiscover FuzzDetect FuzzLineCounter FuzzInspect
+
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz: $$t for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./validate/; \
+	done
 
 # golangci-lint (.golangci.yml: gofmt, goimports, govet, staticcheck,
 # errcheck, unused, misspell, ineffassign), built once into bin/.

@@ -1,12 +1,8 @@
 package archive
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,69 +13,47 @@ import (
 // MetaDir is the folder inside an archive that describes it.
 const MetaDir = ".spotmigrate-archive"
 
-// Entry is one archived file.
+// Entry is one archived file. Path is relative to the archived folder,
+// slash-separated, and may hold any bytes (see MarshalJSON).
 type Entry struct {
 	Path   string `json:"path"`
 	Bytes  int64  `json:"bytes"`
 	SHA256 string `json:"sha256"`
 }
 
-// Inventory lists every regular file under dir (except MetaDir) with its
-// size and sha256.
-func Inventory(dir string) ([]Entry, error) {
-	var out []Entry
-	err := walkFiles(dir, func(p, rel string, _ fs.DirEntry) error {
-		sum, n, err := hashFile(p)
-		if err != nil {
-			return err
-		}
-		out = append(out, Entry{Path: rel, Bytes: n, SHA256: sum})
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("failed to list %s: %w", dir, err)
-	}
-	return sorted(out), nil
+// Options change how Move archives a folder.
+type Options struct {
+	// FollowSymlinks archives the content of every symbolic link in the
+	// folder (a file or a whole folder) instead of the link; what the link
+	// points to is left untouched. Without it a symbolic link is an error.
+	FollowSymlinks bool
 }
 
-// walkFiles calls fn for every regular file under dir outside MetaDir, with
-// its path and its slash-separated path relative to dir.
-func walkFiles(dir string, fn func(p, rel string, d fs.DirEntry) error) error {
-	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+// Inventory lists every regular file under dir (except dir/MetaDir) with
+// its size and sha256. A symbolic link or any other kind of file (FIFO,
+// socket, device) is an error naming it; only regular files are opened.
+func Inventory(dir string) ([]Entry, error) {
+	items, err := scan(dir, false)
+	if err != nil {
+		return nil, fmt.Errorf("failed to list %s: %w", show(dir), err)
+	}
+	var out []Entry
+	for _, it := range items {
+		if it.dir {
+			continue
+		}
+		sum, n, err := hashFile(it.path, false)
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("failed to list %s: %w", show(dir), err)
 		}
-		if d.IsDir() && d.Name() == MetaDir {
-			return filepath.SkipDir
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		return fn(p, filepath.ToSlash(rel), d)
-	})
+		out = append(out, Entry{Path: it.rel, Bytes: n, SHA256: sum})
+	}
+	return sorted(out), nil
 }
 
 func sorted(inv []Entry) []Entry {
 	sort.Slice(inv, func(i, j int) bool { return inv[i].Path < inv[j].Path })
 	return inv
-}
-
-func hashFile(p string) (string, int64, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", 0, err
-	}
-	defer func() { _ = f.Close() }()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, err
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
 // Verify checks that dir holds exactly the files of want.
@@ -96,14 +70,16 @@ func Verify(dir string, want []Entry) error {
 		g, ok := have[e.Path]
 		switch {
 		case !ok:
-			return fmt.Errorf("failed to verify %s: %s is missing", dir, e.Path)
+			return fmt.Errorf("failed to verify %s: %s is missing", show(dir), show(e.Path))
 		case g.SHA256 != e.SHA256 || g.Bytes != e.Bytes:
-			return fmt.Errorf("failed to verify %s: %s differs (sha256 %s, want %s)", dir, e.Path, g.SHA256, e.SHA256)
+			return fmt.Errorf("failed to verify %s: %s differs (sha256 %s, want %s)", show(dir), show(e.Path), g.SHA256, e.SHA256)
 		}
 		delete(have, e.Path)
 	}
-	for p := range have {
-		return fmt.Errorf("failed to verify %s: unexpected file %s", dir, p)
+	for _, e := range got {
+		if _, ok := have[e.Path]; ok {
+			return fmt.Errorf("failed to verify %s: unexpected file %s", show(dir), show(e.Path))
+		}
 	}
 	return nil
 }
@@ -111,81 +87,136 @@ func Verify(dir string, want []Entry) error {
 // rename is os.Rename; tests replace it to force the cross-device path.
 var rename = os.Rename
 
-// Move archives src as dst, writing meta files (name → content) and
-// files.json into dst/MetaDir. dst must not exist. known holds the entries
-// the caller hashed during validation (Path relative to src, slash-separated):
-// their sha256 is reused after checking that the size is unchanged, and every
-// other file under src is hashed here.
+// Move is MoveWith without options.
 func Move(src, dst string, known []Entry, meta map[string][]byte) error {
-	if err := mustNotExist(dst); err != nil {
-		return fmt.Errorf("failed to archive %s: %w (choose another --archive-dir, or restore it first)", src, err)
+	return MoveWith(src, dst, known, meta, Options{})
+}
+
+// MoveWith archives src as dst, with meta (name → content) and files.json
+// in dst/MetaDir. dst must not exist. known holds the entries the caller
+// hashed during validation (Path relative to src, slash-separated): their
+// sha256 is reused after checking that the size is unchanged, and every
+// other file under src is hashed here. On one file system the metadata is
+// written into src and src is renamed; across file systems (or when
+// opt.FollowSymlinks meets a link) src is copied, verified and only then
+// removed. A crash at any point leaves a state Recover(src, dst) finishes
+// or rolls back; an error other than one from Step leaves src as it was.
+func MoveWith(src, dst string, known []Entry, meta map[string][]byte, opt Options) error {
+	for _, p := range []string{dst, dst + restoringSuffix} {
+		if err := mustNotExist(p); err != nil {
+			return fmt.Errorf("failed to archive %s: %w (choose another --archive-dir, or restore it first)", show(src), err)
+		}
 	}
-	inv, err := inventoryKnown(src, known)
+	items, inv, err := inventoryKnown(src, known, opt.FollowSymlinks)
 	if err != nil {
-		return fmt.Errorf("failed to archive %s: %w", src, err)
+		return fmt.Errorf("failed to archive %s: %w", show(src), err)
 	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return fmt.Errorf("failed to create archive folder: %w", err)
 	}
-	if err := move(src, dst, inv); err != nil {
+	if err := syncParents(filepath.Dir(dst)); err != nil {
 		return err
 	}
-	return writeMeta(dst, inv, meta)
+	m := &mover{transfer: transfer{run: &run{}, from: src, to: dst, items: items, inv: inv, follow: opt.FollowSymlinks}}
+	m.meta = func(dir string) error { return writeMeta(dir, inv, meta) }
+	err = m.do()
+	if err != nil && !m.crashed && !m.placed {
+		m.undo()
+	}
+	return err
 }
 
-// mustNotExist fails unless p is absent (a dangling symlink counts as
-// present).
-func mustNotExist(p string) error {
-	_, err := os.Lstat(p)
-	switch {
-	case err == nil:
-		return fmt.Errorf("%s already exists", p)
-	case !errors.Is(err, fs.ErrNotExist):
+// mover is one Move.
+type mover struct {
+	transfer
+}
+
+func (m *mover) do() error {
+	if err := m.meta(m.from); err != nil {
 		return err
 	}
-	return nil
+	if err := m.step("meta-written"); err != nil {
+		return err
+	}
+	if m.follow && (hasLinks(m.items) || isLink(m.from)) {
+		return m.transfer.do()
+	}
+	err := rename(m.from, m.to)
+	if errors.Is(err, syscall.EXDEV) {
+		return m.transfer.do()
+	}
+	if err != nil {
+		return fmt.Errorf("failed to move %s to %s: %w", show(m.from), show(m.to), err)
+	}
+	m.placed = true
+	if err := syncParents(m.from, m.to); err != nil {
+		return err
+	}
+	return m.step("renamed")
 }
 
-// inventoryKnown is Inventory(src), taking the sha256 of the files in known
-// from known instead of reading them; their size must be unchanged.
-func inventoryKnown(src string, known []Entry) ([]Entry, error) {
+// undo puts src back as it was after a failed Move.
+func (m *mover) undo() {
+	_ = os.RemoveAll(m.part())
+	_ = removeMeta(m.from)
+}
+
+// hasLinks reports whether a symbolic link was followed: a rename would
+// move the link, not its content.
+func hasLinks(items []item) bool {
+	for _, it := range items {
+		if it.link {
+			return true
+		}
+	}
+	return false
+}
+
+func isLink(p string) bool {
+	info, err := os.Lstat(p)
+	return err == nil && info.Mode()&fs.ModeSymlink != 0
+}
+
+// inventoryKnown scans src and returns its items and inventory, taking the
+// sha256 of the files in known from known instead of reading them; their
+// size must be unchanged.
+func inventoryKnown(src string, known []Entry, follow bool) ([]item, []Entry, error) {
 	want := make(map[string]Entry, len(known))
 	for _, e := range known {
 		want[e.Path] = e
 	}
-	var out []Entry
-	err := walkFiles(src, func(p, rel string, d fs.DirEntry) error {
-		e, err := entryOf(p, rel, d, want)
-		if err != nil {
-			return err
-		}
-		delete(want, rel)
-		out = append(out, e)
-		return nil
-	})
+	items, err := scan(src, follow)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	var out []Entry
+	for _, it := range items {
+		if it.dir {
+			continue
+		}
+		e, err := entryOf(it, want, follow)
+		if err != nil {
+			return nil, nil, err
+		}
+		delete(want, it.rel)
+		out = append(out, e)
 	}
 	if err := firstGone(want); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return sorted(out), nil
+	return items, sorted(out), nil
 }
 
-// entryOf returns the entry of the file p: from want when it is listed there
-// (after checking its size), else by hashing it.
-func entryOf(p, rel string, d fs.DirEntry, want map[string]Entry) (Entry, error) {
-	k, ok := want[rel]
+// entryOf returns the entry of the file it: from want when it is listed
+// there (after checking its size), else by hashing it.
+func entryOf(it item, want map[string]Entry, follow bool) (Entry, error) {
+	k, ok := want[it.rel]
 	if !ok {
-		sum, n, err := hashFile(p)
-		return Entry{Path: rel, Bytes: n, SHA256: sum}, err
+		sum, n, err := hashFile(it.path, follow)
+		return Entry{Path: it.rel, Bytes: n, SHA256: sum}, err
 	}
-	info, err := d.Info()
-	if err != nil {
-		return Entry{}, err
-	}
-	if info.Size() != k.Bytes {
-		return Entry{}, fmt.Errorf("%s changed since it was validated (%d bytes, validated %d)", rel, info.Size(), k.Bytes)
+	if it.size != k.Bytes {
+		return Entry{}, fmt.Errorf("%s changed since it was validated (%d bytes, validated %d)", show(it.rel), it.size, k.Bytes)
 	}
 	return k, nil
 }
@@ -200,112 +231,16 @@ func firstGone(left map[string]Entry) error {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
-	return fmt.Errorf("%s is gone since it was validated", paths[0])
-}
-
-// move renames src to dst without verifying again (the rename moves the
-// files themselves). When they are on different file systems it copies src
-// to dst.partial, verifies the copy against inv, renames it to dst and only
-// then removes src.
-func move(src, dst string, inv []Entry) error {
-	err := rename(src, dst)
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, syscall.EXDEV) {
-		return fmt.Errorf("failed to move %s to %s: %w", src, dst, err)
-	}
-	part := dst + ".partial"
-	if err := copyVerified(src, part, inv); err != nil {
-		_ = os.RemoveAll(part)
-		return fmt.Errorf("failed to move %s to %s: %w", src, dst, err)
-	}
-	if err := os.Rename(part, dst); err != nil {
-		return fmt.Errorf("failed to move %s to %s: %w", part, dst, err)
-	}
-	if err := os.RemoveAll(src); err != nil {
-		return fmt.Errorf("failed to remove %s after archiving it: %w", src, err)
-	}
-	return nil
-}
-
-// copyVerified copies src to part (replacing a leftover part) and checks
-// that the copy holds exactly the files of inv.
-func copyVerified(src, part string, inv []Entry) error {
-	if err := os.RemoveAll(part); err != nil {
-		return err
-	}
-	if err := os.CopyFS(part, os.DirFS(src)); err != nil {
-		return fmt.Errorf("failed to copy %s to %s: %w", src, part, err)
-	}
-	return Verify(part, inv)
-}
-
-// writeMeta writes meta (name → content) and files.json (inv) into
-// dst/MetaDir; files.json always holds inv.
-func writeMeta(dst string, inv []Entry, meta map[string][]byte) error {
-	dir := filepath.Join(dst, MetaDir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("failed to write archive manifest: %w", err)
-	}
-	b, err := json.MarshalIndent(inv, "", "  ")
-	if err != nil {
-		return fmt.Errorf("failed to write archive manifest: %w", err)
-	}
-	for name, content := range meta {
-		if err := writeMetaFile(dir, name, content); err != nil {
-			return err
-		}
-	}
-	return writeMetaFile(dir, "files.json", b)
-}
-
-func writeMetaFile(dir, name string, content []byte) error {
-	if !filepath.IsLocal(name) || filepath.Base(name) != name {
-		return fmt.Errorf("failed to write archive manifest: bad file name %q", name)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
-		return fmt.Errorf("failed to write archive manifest: %w", err)
-	}
-	return nil
-}
-
-// Restore verifies the archive at src and moves it back to dst.
-func Restore(src, dst string) error {
-	b, err := os.ReadFile(filepath.Join(src, MetaDir, "files.json"))
-	if err != nil {
-		return fmt.Errorf("failed to read archive manifest of %s: %w", src, err)
-	}
-	var inv []Entry
-	if err := json.Unmarshal(b, &inv); err != nil {
-		return fmt.Errorf("failed to parse archive manifest of %s: %w", src, err)
-	}
-	if err := mustNotExist(dst); err != nil {
-		return fmt.Errorf("failed to restore %s: %w", src, err)
-	}
-	if err := Verify(src, inv); err != nil {
-		return err
-	}
-	meta := filepath.Join(src, MetaDir)
-	keep := src + MetaDir
-	if err := os.Rename(meta, keep); err != nil {
-		return fmt.Errorf("failed to restore %s: %w", src, err)
-	}
-	if err := move(src, dst, inv); err != nil {
-		if rerr := os.Rename(keep, meta); rerr != nil {
-			return errors.Join(err, fmt.Errorf("failed to put back %s (it is at %s): %w", meta, keep, rerr))
-		}
-		return err
-	}
-	return os.RemoveAll(keep)
+	return fmt.Errorf("%s is gone since it was validated", show(paths[0]))
 }
 
 // FreeName returns dir/name, or dir/name.N with the smallest N ≥ 2 that
-// does not exist yet: an earlier archive is never overwritten.
+// does not exist yet (nor is being restored): an earlier archive is never
+// overwritten.
 func FreeName(dir, name string) string {
 	p := filepath.Join(dir, name)
 	for n := 2; ; n++ {
-		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+		if !exists(p) && !exists(p+restoringSuffix) {
 			return p
 		}
 		p = filepath.Join(dir, fmt.Sprintf("%s.%d", name, n))
@@ -313,14 +248,16 @@ func FreeName(dir, name string) string {
 }
 
 // Latest returns the newest archive of name in dir (the one FreeName gave
-// last), or "" if there is none.
+// last), or "" if there is none. An archive whose restore was interrupted
+// counts, so that Restore can finish it.
 func Latest(dir, name string) string {
 	latest := ""
 	p := filepath.Join(dir, name)
 	for n := 2; ; n++ {
-		if _, err := os.Stat(filepath.Join(p, MetaDir)); err == nil {
+		marked := exists(p + restoringSuffix)
+		if _, err := os.Stat(filepath.Join(p, MetaDir)); err == nil || marked {
 			latest = p
-		} else if _, err := os.Lstat(p); err != nil {
+		} else if !exists(p) {
 			return latest
 		}
 		p = filepath.Join(dir, fmt.Sprintf("%s.%d", name, n))

@@ -83,11 +83,6 @@ func withoutMeta(files map[string]string) map[string]string {
 	return out
 }
 
-func exists(p string) bool {
-	_, err := os.Lstat(p)
-	return err == nil
-}
-
 func mustExist(t *testing.T, p string, want bool) {
 	t.Helper()
 	if got := exists(p); got != want {

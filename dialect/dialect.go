@@ -36,6 +36,9 @@ type Dialect interface {
 	// by the engine, or "" when the engine cannot compute the canonical
 	// checksum itself (then it is computed in Go over SelectRows).
 	Checksums(db string, t *catalog.Table) string
+	// Probe selects no row of t: its result columns show whether the table
+	// exists with the Spot 1.0 columns.
+	Probe(db string, t *catalog.Table) string
 }
 
 // ByName returns the dialect called name.

@@ -34,7 +34,7 @@ func TestGoldenSQL(t *testing.T) {
 			emit(d.CreateStaging("spot_migration", tb, "hdfs://nn:8020/user/spotuser/spot_migration/"+tn)...)
 			emit(d.LoadTable("spot", "spot_migration", tb)...)
 			emit(d.Refresh("spot", tb)...)
-			emit(d.ComputeStats("spot", tb), d.SelectRows("spot", tb), d.Checksums("spot", tb))
+			emit(d.ComputeStats("spot", tb), d.SelectRows("spot", tb), d.Checksums("spot", tb), d.Probe("spot", tb))
 		}
 		emit(d.DropDatabase("spot_migration"))
 		golden.Check(t, "testdata/"+name+".sql", []byte(b.String()))

@@ -75,6 +75,11 @@ func (d DuckDB) SelectRows(db string, t *catalog.Table) string {
 	return "SELECT y, m, d, " + names(d, t, false) + " FROM " + d.schema(db) + "." + d.Ident(t.Name)
 }
 
+// Probe implements Dialect.
+func (d DuckDB) Probe(db string, t *catalog.Table) string {
+	return "SELECT * FROM " + d.schema(db) + "." + d.Ident(t.Name) + " LIMIT 0"
+}
+
 // Checksums implements Dialect: DuckDB computes the canonical checksum.
 func (d DuckDB) Checksums(db string, t *catalog.Table) string {
 	h := checksum.DuckDBRowHash("t", t.Columns)

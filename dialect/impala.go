@@ -100,6 +100,11 @@ func (d Impala) SelectRows(db string, t *catalog.Table) string {
 	return "SELECT y, m, d, " + names(d, t, false) + " FROM " + d.Ident(db) + "." + d.Ident(t.Name)
 }
 
+// Probe implements Dialect.
+func (d Impala) Probe(db string, t *catalog.Table) string {
+	return "SELECT * FROM " + d.Ident(db) + "." + d.Ident(t.Name) + " LIMIT 0"
+}
+
 // Checksums implements Dialect: Impala has no MD5, so the checksum is
 // computed in Go over the rows read back.
 func (Impala) Checksums(string, *catalog.Table) string { return "" }

@@ -3,11 +3,15 @@ package migrate
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"spotmigrate/dialect"
+	"spotmigrate/workdb"
 )
 
 // DB is the database handle the migration needs of a target.
@@ -69,7 +73,10 @@ func (e *Embedded) Open(ctx context.Context) (DB, error) {
 			return nil, fmt.Errorf("failed to create target folder: %w", err)
 		}
 	}
-	db, err := sql.Open("duckdb", "")
+	if err := checkDuckDBFile(e.Path); err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("duckdb", workdb.OfflineDSN)
 	if err != nil {
 		return nil, fmt.Errorf("failed to open target %s: %w", e.Path, err)
 	}
@@ -86,6 +93,28 @@ func (e *Embedded) Open(ctx context.Context) (DB, error) {
 	}
 	e.db, e.conn = db, conn
 	return conn, nil
+}
+
+// ErrNotDuckDB is returned for a target file that is not a DuckDB database.
+var ErrNotDuckDB = errors.New("not a DuckDB database file")
+
+// checkDuckDBFile refuses an existing target file whose header is not
+// DuckDB's ("DUCK" at offset 8), before DuckDB opens it: DuckDB would
+// otherwise try an extension for the format it guesses (SQLite, say).
+func checkDuckDBFile(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("failed to open target %s: %w", path, err)
+	}
+	defer func() { _ = f.Close() }()
+	head := make([]byte, 12)
+	if _, err := io.ReadFull(f, head); err != nil || string(head[8:12]) != "DUCK" {
+		return fmt.Errorf("failed to open target %s: %w (choose another --target; the file was not touched)", path, ErrNotDuckDB)
+	}
+	return nil
 }
 
 // TableLocation implements Engine.

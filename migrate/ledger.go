@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"spotmigrate/archive"
+	"spotmigrate/catalog"
 )
 
 // Unit phases recorded in the ledger.
@@ -25,7 +28,14 @@ type Ledger struct {
 	Database string                `json:"database"`
 	Units    map[string]*UnitState `json:"units"`
 	Archived map[string]*Archived  `json:"archived,omitempty"`
-	path     string
+	// Archiving records the archive of a pipeline before the first byte
+	// moves; it is removed once the archive is recorded in Archived. One
+	// left by a crash is finished or rolled back by the next run.
+	Archiving map[string]*Archived `json:"archiving,omitempty"`
+	path      string
+	// rebuilt is set on a ledger started again by --rebuild-ledger: every
+	// table is then checked against the target before it is loaded.
+	rebuilt bool
 }
 
 // UnitState is the last phase of a unit; Dirty means that phase started and
@@ -45,10 +55,42 @@ type Archived struct {
 	At   string `json:"at"`
 }
 
+// ErrLedgerDamaged is returned for a ledger that cannot be parsed.
+var ErrLedgerDamaged = errors.New("the ledger is damaged")
+
+// openRunLedger opens the ledger of opt's target. With RebuildLedger, a
+// ledger that exists is moved aside (never deleted) and a new one starts:
+// the run then verifies the target against the manifest, and finds the
+// pipelines archived before in the archive folder.
+func openRunLedger(opt Options, root string) (*Ledger, error) {
+	path := opt.Engine.LedgerPath()
+	if !opt.RebuildLedger {
+		return openLedger(path, opt.Engine.Name(), opt.DB)
+	}
+	if !opt.DryRun {
+		aside := path + ".damaged-" + time.Now().UTC().Format("20060102T150405Z")
+		if err := os.Rename(path, aside); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("failed to move the ledger aside: %w", err)
+		}
+	}
+	l := &Ledger{Version: 1, Target: opt.Engine.Name(), Database: opt.DB, Units: map[string]*UnitState{},
+		Archived: map[string]*Archived{}, Archiving: map[string]*Archived{}, path: path, rebuilt: true}
+	dir := archiveRoot(opt, root)
+	for _, pipe := range catalog.Pipelines {
+		if _, err := os.Lstat(filepath.Join(root, pipe)); err == nil {
+			continue
+		}
+		if to := archive.Latest(dir, pipe); to != "" {
+			l.Archived[pipe] = &Archived{From: filepath.Join(root, pipe), To: to, At: "rebuilt"}
+		}
+	}
+	return l, nil
+}
+
 // openLedger reads the ledger at path, or starts an empty one.
 func openLedger(path, target, db string) (*Ledger, error) {
 	l := &Ledger{Version: 1, Target: target, Database: db, Units: map[string]*UnitState{},
-		Archived: map[string]*Archived{}, path: path}
+		Archived: map[string]*Archived{}, Archiving: map[string]*Archived{}, path: path}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return l, nil
@@ -57,13 +99,17 @@ func openLedger(path, target, db string) (*Ledger, error) {
 		return nil, fmt.Errorf("failed to read ledger: %w", err)
 	}
 	if err := json.Unmarshal(b, l); err != nil {
-		return nil, fmt.Errorf("failed to parse ledger %s: %w", path, err)
+		return nil, fmt.Errorf("failed to read ledger %s: %w: %v (run again with --rebuild-ledger to move it aside and rebuild it from the target and the manifest, or move it aside yourself)",
+			path, ErrLedgerDamaged, err)
 	}
 	if l.Units == nil {
 		l.Units = map[string]*UnitState{}
 	}
 	if l.Archived == nil {
 		l.Archived = map[string]*Archived{}
+	}
+	if l.Archiving == nil {
+		l.Archiving = map[string]*Archived{}
 	}
 	l.path = path
 	return l, nil

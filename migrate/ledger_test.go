@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -75,7 +76,8 @@ func TestLedgerCorrupt(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := openLedger(path, "duckdb:t", "spot")
-	if err == nil || !strings.Contains(err.Error(), "failed to parse ledger "+path) {
-		t.Fatalf("err = %v, want one naming the ledger", err)
+	if !errors.Is(err, ErrLedgerDamaged) || !strings.Contains(err.Error(), "failed to read ledger "+path) ||
+		!strings.Contains(err.Error(), "--rebuild-ledger") {
+		t.Fatalf("err = %v, want one naming the ledger and the way out", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"spotmigrate/archive"
 	"spotmigrate/catalog"
+	"spotmigrate/internal/scratch"
 	"spotmigrate/manifest"
 	"spotmigrate/reconcile"
 	"spotmigrate/report"
@@ -35,8 +36,11 @@ type Options struct {
 	// files since the run the target was migrated from (the pin).
 	AcceptTreeChange bool
 	MaxRejects       int64
-	DryRun           bool
-	KeepStage        bool
+	// RebuildLedger moves a damaged ledger aside and starts a new one from
+	// the target and the manifest (and the archives found).
+	RebuildLedger bool
+	DryRun        bool
+	KeepStage     bool
 	// Log receives the plan (always on a dry run).
 	Log io.Writer
 	// BeforeReconcile, when set, runs on the target after loading (tests
@@ -53,6 +57,9 @@ type Result struct {
 	Archived  map[string]string // pipeline → archive folder
 	Held      map[string]string // pipeline → why it was not archived
 	Resumed   []string          // dirty units found at start
+	// Recovered are the archives a crash interrupted, finished or rolled
+	// back at start ("flow (archived)").
+	Recovered []string
 	// HeldForRejects lists the pipelines not archived because of rejects.
 	HeldForRejects []string
 	// Statements counts the target statements per table.
@@ -67,22 +74,25 @@ func Migrate(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	unlockTree, err := lock(root, "OA tree "+root, false)
+	unlockTree, err := LockTree(root)
 	if err != nil {
 		return nil, err
 	}
 	defer unlockTree()
-	if err := os.MkdirAll(filepath.Dir(opt.Engine.LedgerPath()), 0o755); err != nil {
-		return nil, fmt.Errorf("failed to create target folder: %w", err)
-	}
-	unlockTarget, err := lock(opt.Engine.LedgerPath()+".lock", "target "+opt.Engine.Name(), true)
+	unlockTarget, err := LockTarget(opt.Engine, false)
 	if err != nil {
 		return nil, err
 	}
 	defer unlockTarget()
-	led, err := openLedger(opt.Engine.LedgerPath(), opt.Engine.Name(), opt.DB)
+	led, err := openRunLedger(opt, root)
 	if err != nil {
 		return nil, err
+	}
+	var recovered []string
+	if !opt.DryRun {
+		if recovered, err = recoverArchives(led); err != nil {
+			return nil, err
+		}
 	}
 	stage, cleanStage, err := stagingDir(opt)
 	if err != nil {
@@ -91,7 +101,7 @@ func Migrate(ctx context.Context, opt Options) (*Result, error) {
 	defer cleanStage()
 	mg := &migration{opt: opt, led: led, root: root, parts: map[string][]manifest.Partition{}, done: map[string]bool{},
 		r:   newRunner(opt.DryRun, opt.Log),
-		res: &Result{Archived: map[string]string{}, Held: map[string]string{}, Resumed: led.Dirty()}}
+		res: &Result{Archived: map[string]string{}, Held: map[string]string{}, Resumed: led.Dirty(), Recovered: recovered}}
 	mg.res.Statements = mg.r.stmts
 	mg.opt.StagingDir = stage
 	return mg.res, mg.run(ctx)
@@ -146,11 +156,14 @@ func stagingDir(opt Options) (string, func(), error) {
 	case dir == "" && opt.Validate.WorkDir != "":
 		dir = filepath.Join(opt.Validate.WorkDir, "staging")
 	case dir == "":
-		tmp, err := os.MkdirTemp("", "spotmigrate-stage-")
+		tmp, release, err := scratch.New("spotmigrate-stage-")
 		if err != nil {
 			return "", nil, fmt.Errorf("failed to create staging folder: %w", err)
 		}
-		dir = tmp
+		if opt.KeepStage {
+			return tmp, func() {}, nil
+		}
+		return tmp, release, nil
 	}
 	if !opt.DryRun {
 		if err := os.RemoveAll(dir); err != nil {
@@ -276,10 +289,10 @@ func (mg *migration) table(ctx context.Context, mp *catalog.Mapping) error {
 	return nil
 }
 
-// verify checksums a table the ledger says is reconciled; true when every
-// unit still matches.
+// verify checksums a table the ledger says is reconciled (every table when
+// the ledger is being rebuilt); true when every unit still matches.
 func (mg *migration) verify(ctx context.Context, table string) (bool, error) {
-	if mg.opt.DryRun || !mg.led.reconciled(mg.units(table)) {
+	if mg.opt.DryRun || !mg.led.rebuilt && !mg.led.reconciled(mg.units(table)) {
 		return false, nil
 	}
 	m := &manifest.Manifest{Pipelines: mg.opt.Validate.Pipelines, Partitions: mg.parts[table]}
@@ -445,11 +458,15 @@ func (mg *migration) planTail() error {
 }
 
 func (mg *migration) archiveDest(pipe string) string {
-	dir := mg.opt.ArchiveDir
-	if dir == "" {
-		dir = filepath.Join(mg.root, "backup")
+	return archive.FreeName(archiveRoot(mg.opt, mg.root), pipe)
+}
+
+// archiveRoot is the folder pipeline folders are archived into.
+func archiveRoot(opt Options, root string) string {
+	if opt.ArchiveDir != "" {
+		return opt.ArchiveDir
 	}
-	return archive.FreeName(dir, pipe)
+	return filepath.Join(root, "backup")
 }
 
 // rejectsOf counts the rejected rows and file errors of a pipeline.
@@ -492,18 +509,71 @@ func (mg *migration) archive() error {
 		if err != nil {
 			return err
 		}
-		dst := mg.archiveDest(pipe)
-		known := mg.archivedFiles(pipe)
-		if err := mg.r.op("fs", "archive "+src+" to "+dst, func() error { return archive.Move(src, dst, known, meta) }); err != nil {
-			return err
-		}
-		mg.res.Archived[pipe] = dst
-		mg.led.Archived[pipe] = &Archived{From: src, To: dst, At: time.Now().UTC().Format(time.RFC3339)}
-		if err := mg.led.save(); err != nil {
+		if err := mg.archivePipeline(pipe, src, meta); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// archivePipeline moves one pipeline folder to its archive. The intent is
+// in the ledger before the first byte moves, so that the next run finishes
+// or rolls back a move a crash interrupted (recoverArchives).
+func (mg *migration) archivePipeline(pipe, src string, meta map[string][]byte) error {
+	dst := mg.archiveDest(pipe)
+	a := &Archived{From: src, To: dst, At: time.Now().UTC().Format(time.RFC3339)}
+	mg.led.Archiving[pipe] = a
+	if err := mg.led.save(); err != nil {
+		return err
+	}
+	known := mg.archivedFiles(pipe)
+	opt := archive.Options{FollowSymlinks: mg.opt.Validate.FollowSymlinks}
+	err := mg.r.op("fs", "archive "+src+" to "+dst, func() error { return archive.MoveWith(src, dst, known, meta, opt) })
+	if err != nil {
+		// Move left src as it was, or dst in place: settle it now
+		if state, rerr := archive.Recover(src, dst); rerr == nil {
+			if state == archive.Archived {
+				mg.led.Archived[pipe] = a
+			}
+			delete(mg.led.Archiving, pipe)
+			_ = mg.led.save()
+		}
+		return err
+	}
+	mg.res.Archived[pipe] = dst
+	mg.led.Archived[pipe] = a
+	delete(mg.led.Archiving, pipe)
+	return mg.led.save()
+}
+
+// recoverArchives finishes or rolls back the archives a crash interrupted,
+// before the tree is read.
+func recoverArchives(led *Ledger) ([]string, error) {
+	var done []string
+	for _, pipe := range catalog.Pipelines {
+		a := led.Archiving[pipe]
+		if a == nil {
+			continue
+		}
+		state, err := archive.Recover(a.From, a.To)
+		if err != nil {
+			return done, fmt.Errorf("failed to recover the interrupted archive of %s (%s to %s): %w", pipe, a.From, a.To, err)
+		}
+		if state == archive.Archived {
+			led.Archived[pipe] = a
+		}
+		delete(led.Archiving, pipe)
+		if err := led.save(); err != nil {
+			return done, err
+		}
+		done = append(done, fmt.Sprintf("%s (%s)", pipe, state))
+	}
+	return done, nil
+}
+
+func init() {
+	// the archive's steps are failpoints too (SPOTMIGRATE_FAILPOINT)
+	archive.Step = failpoint
 }
 
 // archivedFiles are the files of a pipeline folder that validate hashed,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -37,7 +38,8 @@ type RemoteOptions struct {
 	// HUser is the HDFS base of the Spot 1.0 tables (spot.conf HUSER).
 	HUser string
 	DB    string
-	// LedgerDir holds the local ledger of this target.
+	// LedgerDir holds the local ledger of this target; empty means
+	// StateDir().
 	LedgerDir string
 	// ComputeStats runs the dialect's statistics statement after a load.
 	ComputeStats bool
@@ -150,13 +152,29 @@ func (e *Remote) Cleanup(_ context.Context, r *runner) error {
 	})
 }
 
+// StateDir is the per-user folder of the ledgers, manifests and pins of
+// remote targets: $XDG_STATE_HOME/spotmigrate, else
+// ~/.local/state/spotmigrate (else a folder in the current one when there
+// is no home).
+func StateDir() string {
+	if d := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "spotmigrate")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "state", "spotmigrate")
+	}
+	return ".spotmigrate-state"
+}
+
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
 
-// LedgerPath implements Engine.
+// LedgerPath implements Engine: in LedgerDir, by default the per-user
+// state folder (StateDir), so that a run started from any folder finds
+// the ledger of its target.
 func (e *Remote) LedgerPath() string {
 	dir := e.opt.LedgerDir
 	if dir == "" {
-		dir = "."
+		dir = StateDir()
 	}
 	name := unsafeName.ReplaceAllString(e.opt.Host+"_"+e.opt.Port+"_"+e.opt.DB, "_")
 	return filepath.Join(dir, "spotmigrate-"+name+".ledger.json")

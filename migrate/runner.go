@@ -54,6 +54,9 @@ func (r *runner) sql(ctx context.Context, db Execer, engine, table, q string, ar
 	if r.dry {
 		return nil
 	}
+	if err := failpoint("statement"); err != nil {
+		return err
+	}
 	t0 := time.Now()
 	if _, err := db.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("failed to run %q: %w", firstLine(q), err)
@@ -77,6 +80,9 @@ func (r *runner) op(kind, desc string, fn func() error) error {
 	r.say(kind, desc)
 	if r.dry {
 		return nil
+	}
+	if err := failpoint("op"); err != nil {
+		return err
 	}
 	return fn()
 }

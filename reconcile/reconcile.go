@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 
 	"spotmigrate/catalog"
 	"spotmigrate/checksum"
@@ -24,6 +25,11 @@ const (
 	Rows     = "ROWS DIFFER"
 	Checksum = "CHECKSUM DIFFERS"
 	Extra    = "NOT IN MANIFEST"
+	// TableMissing and TableAltered mark every expected partition of a
+	// table that is gone from the target, or no longer has the Spot 1.0
+	// columns.
+	TableMissing = "TABLE MISSING"
+	TableAltered = "TABLE ALTERED"
 )
 
 // Unit is the outcome for one partition.
@@ -84,6 +90,14 @@ func RunTables(ctx context.Context, q Querier, d dialect.Dialect, db, target str
 	for i := range catalog.Tables {
 		t := &catalog.Tables[i]
 		if !slices.Contains(m.Pipelines, t.Pipeline) || only != nil && !only(t.Name) {
+			continue
+		}
+		status, err := probe(ctx, q, d, db, t)
+		if err != nil {
+			return nil, err
+		}
+		if status != "" {
+			rep.addBroken(t.Name, status, expected)
 			continue
 		}
 		got, err := tableChecksums(ctx, q, d, db, t)
@@ -147,6 +161,79 @@ func (r *Report) addTable(table string, expected map[manifest.PartitionKey]manif
 			r.Failed++
 		}
 		r.Units = append(r.Units, u)
+	}
+}
+
+// probe returns TableMissing or TableAltered when t cannot be read as the
+// Spot 1.0 table, "" when it can. A failed probe is a missing table only
+// when the engine still answers.
+func probe(ctx context.Context, q Querier, d dialect.Dialect, db string, t *catalog.Table) (string, error) {
+	rows, err := q.QueryContext(ctx, d.Probe(db, t))
+	if err != nil {
+		if alive(ctx, q) {
+			return TableMissing, nil
+		}
+		return "", fmt.Errorf("failed to read table %s: %w", t.Name, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return "", fmt.Errorf("failed to read the columns of %s: %w", t.Name, err)
+	}
+	if !sameColumns(cols, t) {
+		return TableAltered, nil
+	}
+	return "", rows.Err()
+}
+
+// alive is true when the engine answers a trivial query.
+func alive(ctx context.Context, q Querier) bool {
+	rows, err := q.QueryContext(ctx, "SELECT 1")
+	if err != nil {
+		return false
+	}
+	_ = rows.Close()
+	return true
+}
+
+// sameColumns compares the column names an engine returned (Hive may
+// prefix them with the table name) with t's columns and y, m, d.
+func sameColumns(got []string, t *catalog.Table) bool {
+	want := map[string]bool{}
+	for _, c := range append(slices.Clone(t.Columns), catalog.PartitionColumns...) {
+		want[c.Name] = true
+	}
+	if len(got) != len(want) {
+		return false
+	}
+	for _, g := range got {
+		g = strings.ToLower(g[strings.LastIndex(g, ".")+1:])
+		if !want[g] {
+			return false
+		}
+		delete(want, g)
+	}
+	return true
+}
+
+// addBroken marks every expected partition of a missing or altered table
+// (or the table itself when none is expected) as failed.
+func (r *Report) addBroken(table, status string, expected map[manifest.PartitionKey]manifest.Partition) {
+	var keys []manifest.PartitionKey
+	for k := range expected {
+		if k.Table == table {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		keys = append(keys, manifest.PartitionKey{Table: table})
+	}
+	slices.SortFunc(keys, manifest.PartitionKey.Compare)
+	for _, k := range keys {
+		e := expected[k]
+		r.Units = append(r.Units, Unit{PartitionKey: k, ExpectedRows: e.Rows, ExpectedChecksum: e.Checksum,
+			Status: status, Files: e.Files})
+		r.Failed++
 	}
 }
 

@@ -65,13 +65,26 @@ func inspect(f *file, buf []byte, full bool) {
 // lineCounter counts the physical lines of a file as it is read, and the
 // blank ones (empty, or a lone CR), independently of DuckDB: every line must
 // be accounted for as the header, a blank line, a row or a repeated header.
+// A UTF-8 BOM starting the file is no content of its line (as for detect).
 type lineCounter struct {
 	lines, blank int64
 	open         bool // a line has begun and not ended
 	content      bool // the open line holds more than a CR
+	bom          int  // bytes of a leading BOM seen so far; -1 once past it
 }
 
 func (c *lineCounter) add(b []byte) {
+	for c.bom >= 0 && len(b) > 0 {
+		if b[0] != utf8BOM[c.bom] {
+			c.content = c.content || c.bom > 0 // part of a BOM is content
+			c.bom = -1
+			break
+		}
+		c.open, c.bom, b = true, c.bom+1, b[1:]
+		if c.bom == len(utf8BOM) {
+			c.bom = -1
+		}
+	}
 	for len(b) > 0 {
 		i := bytes.IndexByte(b, '\n')
 		part := b
@@ -100,6 +113,9 @@ func (c *lineCounter) end() {
 
 // total is the number of lines, a last one without a newline included.
 func (c *lineCounter) total() int64 {
+	if c.bom > 0 {
+		c.content, c.bom = true, -1 // the file ends inside a BOM's bytes
+	}
 	if c.open {
 		c.end()
 	}
@@ -107,12 +123,12 @@ func (c *lineCounter) total() int64 {
 }
 
 // headerRead is true once head holds the header line (or as much as is read
-// of a header), after any blank lines.
+// of a header), after a BOM and any blank lines.
 func headerRead(head []byte) bool {
 	if len(head) >= maxHeader {
 		return true
 	}
-	rest := bytes.TrimLeft(head, "\r\n")
+	rest := bytes.TrimLeft(bytes.TrimPrefix(head, utf8BOM), "\r\n")
 	return bytes.IndexByte(rest, '\n') >= 0
 }
 

@@ -3,6 +3,7 @@ package validate
 import (
 	"bufio"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -11,6 +12,10 @@ import (
 	"spotmigrate/catalog"
 	"spotmigrate/workdb"
 )
+
+// ErrNoTree is returned when the OA path is not a folder holding pipeline
+// folders.
+var ErrNoTree = errors.New("not an OA tree")
 
 // typeNames say what a field was expected to hold, in report language.
 var typeNames = map[catalog.FieldType]string{

@@ -12,6 +12,7 @@ import (
 	"spotmigrate/catalog"
 	"spotmigrate/checksum"
 	"spotmigrate/iana"
+	"spotmigrate/internal/scratch"
 	"spotmigrate/manifest"
 	"spotmigrate/workdb"
 )
@@ -42,6 +43,10 @@ type Options struct {
 	// rows of every table as staging Parquet (Stage/<table>/y=/m=/d=/):
 	// migrate parses each file once.
 	Stage string
+	// FollowSymlinks reads a symbolic link under a pipeline folder as what
+	// it points to (--follow-symlinks); by default every such link is a
+	// file error, which holds the archive of its pipeline (see discover).
+	FollowSymlinks bool
 }
 
 // Progress receives the files and bytes read so far.
@@ -73,7 +78,7 @@ func Run(ctx context.Context, opt Options) (*manifest.Manifest, error) {
 		return nil, err
 	}
 	t0 := time.Now()
-	t, err := discover(root, opt.Pipelines)
+	t, err := discoverLinks(root, opt.Pipelines, opt.FollowSymlinks)
 	if err != nil {
 		return nil, err
 	}
@@ -89,10 +94,11 @@ func Run(ctx context.Context, opt Options) (*manifest.Manifest, error) {
 	}
 	dir := opt.WorkDir
 	if dir == "" {
-		if dir, err = os.MkdirTemp("", "spotmigrate-work-"); err != nil {
+		var release func()
+		if dir, release, err = scratch.New("spotmigrate-work-"); err != nil {
 			return nil, fmt.Errorf("failed to create work folder: %w", err)
 		}
-		defer func() { _ = os.RemoveAll(dir) }()
+		defer release()
 	}
 	w, err := workdb.Open(ctx, workdb.Options{Dir: dir, MemoryLimit: opt.MemoryLimit, IANA: reg, Zones: opt.DNSZones})
 	if err != nil {
@@ -196,6 +202,8 @@ func (r *run) validate(ctx context.Context) (*manifest.Manifest, error) {
 	if err := r.w.Flush(); err != nil {
 		return nil, err
 	}
+	// The file errors of the walk were never read; they are listed last.
+	r.t.files = append(r.t.files, r.t.broken...)
 	for _, f := range r.t.files {
 		if f.Error != "" {
 			r.lastID++

@@ -38,12 +38,17 @@ type Options struct {
 	Zones map[string]int64
 }
 
+// OfflineDSN opens an in-memory DuckDB that never reaches the network: no
+// extension is installed or loaded on demand (the ones the work needs are
+// built in).
+const OfflineDSN = "?autoinstall_known_extensions=false&autoload_known_extensions=false"
+
 // Open creates a fresh work database in opt.Dir.
 func Open(ctx context.Context, opt Options) (*Work, error) {
 	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("failed to create work folder: %w", err)
 	}
-	db, err := sql.Open("duckdb", "")
+	db, err := sql.Open("duckdb", OfflineDSN)
 	if err != nil {
 		return nil, fmt.Errorf("failed to open work database: %w", err)
 	}

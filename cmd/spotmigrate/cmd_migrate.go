@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,6 +17,7 @@ type migrateOptions struct {
 	remoteOptions
 	manifest, target, db, stagingDB, stagingDir, archiveDir string
 	noArchive, dryRun, keepStaging, verbose, acceptChange   bool
+	rebuildLedger                                           bool
 	maxRejects                                              int64
 	spotConf                                                string
 }
@@ -32,6 +32,7 @@ func (o *migrateOptions) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.archiveDir, "archive-dir", "", "where migrated pipeline folders are moved (default: <data>/backup)")
 	fs.BoolVar(&o.noArchive, "no-archive", false, "never archive the old pipeline folders")
 	fs.BoolVar(&o.acceptChange, "accept-tree-change", false, "go on when the tree lost or changed files since this target was migrated from it (after review)")
+	fs.BoolVar(&o.rebuildLedger, "rebuild-ledger", false, "move a damaged ledger aside and rebuild it from the target, the manifest and the archives")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the plan (every statement and file operation) and stop")
 	fs.BoolVar(&o.keepStaging, "keep-staging", false, "keep the staging database and files")
 	fs.BoolVar(&o.verbose, "verbose", false, "print each statement and file operation as it runs")
@@ -101,13 +102,19 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	sweepScratch(stderr)
 	engine, err := o.engine()
 	if err != nil {
 		return err
 	}
+	if o.impala != "" {
+		// beside an embedded target, elsewhere for a remote one: say where
+		fmt.Fprintf(stderr, "Ledger of %s: %s\n", engine.Name(), engine.LedgerPath())
+	}
 	opt := migrate.Options{Validate: vopt, Manifest: o.manifest, Engine: engine, DB: o.db, StagingDB: o.stagingDB,
 		StagingDir: o.stagingDir, ArchiveDir: o.archiveDir, NoArchive: o.noArchive, AcceptTreeChange: o.acceptChange, MaxRejects: o.maxRejects,
-		DryRun: o.dryRun, KeepStage: o.keepStaging}
+		RebuildLedger: o.rebuildLedger,
+		DryRun:        o.dryRun, KeepStage: o.keepStaging}
 	if o.dryRun || o.verbose {
 		opt.Log = stdout
 		if o.dryRun {
@@ -116,13 +123,7 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 	}
 	res, err := migrate.Migrate(ctx, opt)
 	if err != nil {
-		if errors.Is(err, migrate.ErrLocked) {
-			return withCode(exitLocked, err)
-		}
-		if errors.Is(err, migrate.ErrTreeChanged) || errors.Is(err, migrate.ErrPinChanged) {
-			return withCode(exitUsage, err)
-		}
-		return classify(err)
+		return err // exitCode maps it (errorCodes)
 	}
 	if o.dryRun {
 		return nil
@@ -151,6 +152,9 @@ func (o *migrateOptions) engine() (migrate.Engine, error) {
 
 // printOutcome says what the run did, beside the reconcile report.
 func printOutcome(w io.Writer, res *migrate.Result) {
+	for _, r := range res.Recovered {
+		fmt.Fprintf(w, "Recovered the interrupted archive of %s.\n", r)
+	}
 	if len(res.Resumed) > 0 {
 		fmt.Fprintf(w, "Resumed an interrupted run: %d partition(s) were left dirty and were loaded again.\n", len(res.Resumed))
 	}

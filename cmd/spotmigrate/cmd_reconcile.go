@@ -37,6 +37,11 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	} else if err := requireFile(*target); err != nil {
 		return err
 	}
+	unlock, err := migrate.LockTarget(engine, true)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if *manifestPath == "" {
 		*manifestPath = migrate.ManifestPath(engine)
 	}

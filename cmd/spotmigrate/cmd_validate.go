@@ -12,7 +12,7 @@ import (
 type validateOptions struct {
 	oaPath, pipelines, format, output, workDir, memory string
 	ianaDir, dnsZones                                  string
-	strict                                             bool
+	strict, followLinks                                bool
 }
 
 func (o *validateOptions) addFlags(fs interface {
@@ -28,6 +28,7 @@ func (o *validateOptions) addFlags(fs interface {
 	fs.StringVar(&o.dnsZones, "dns-timezone", "", "UTC offsets of DNS frame-time zone tokens, TOKEN=±HH:MM[,…]\n"+
 		"(default: learned per day from dns_scores.csv; UTC and GMT are +00:00)")
 	fs.BoolVar(&o.strict, "strict", false, "reject the rows that would land with a notice")
+	fs.BoolVar(&o.followLinks, "follow-symlinks", false, "read what symbolic links in the tree point to (by default a link is a file error); the archive keeps a copy of their content")
 }
 
 func (o *validateOptions) options(progress validate.Progress) (validate.Options, error) {
@@ -49,7 +50,7 @@ func (o *validateOptions) options(progress validate.Progress) (validate.Options,
 	}
 	return validate.Options{OAPath: o.oaPath, Pipelines: pipes, WorkDir: o.workDir,
 		MemoryLimit: o.memory, Progress: progress, IANADir: o.ianaDir, DNSZones: zones,
-		Strict: o.strict}, nil
+		Strict: o.strict, FollowSymlinks: o.followLinks}, nil
 }
 
 func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -69,9 +70,10 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
+	sweepScratch(stderr)
 	m, err := validate.Run(ctx, opt)
 	if err != nil {
-		return classify(err)
+		return err
 	}
 	if err := writeReport(o.output, stdout, stderr, func(w io.Writer) error { return m.Write(w, format) }, m.Verdict()); err != nil {
 		return err

@@ -7,10 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"spotmigrate/migrate"
+	"spotmigrate/validate"
 )
 
 // Exit codes, the same for every command. The help text is built from
@@ -34,6 +38,37 @@ var exitCodes = []struct {
 	{exitRejects, "rejected rows or file errors were found (validate; migrate when they block the archive)"},
 	{exitMismatch, "the target does not match the manifest (reconcile)"},
 	{exitLocked, "another spotmigrate run holds the target or the OA tree"},
+}
+
+// errorCodes maps each class of error to its exit code. exitCode applies
+// it to every error that carries no code of its own; tests assert the code
+// of each class.
+var errorCodes = []struct {
+	class error
+	code  int
+}{
+	{migrate.ErrLocked, exitLocked},
+	{migrate.ErrPinChanged, exitUsage},
+	{migrate.ErrTreeChanged, exitUsage},
+	{migrate.ErrNotDuckDB, exitUsage},
+	{migrate.ErrLedgerDamaged, exitUsage},
+	{validate.ErrNoTree, exitUsage},
+	{fs.ErrNotExist, exitUsage},
+	{fs.ErrPermission, exitUsage},
+}
+
+// codeOf returns the exit code of an error without a code of its own.
+func codeOf(err error) int {
+	for _, c := range errorCodes {
+		if errors.Is(err, c.class) {
+			return c.code
+		}
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return exitUsage
+	}
+	return exitFailure
 }
 
 // exitCodesHelp lists the exit codes for the usage text.
@@ -126,7 +161,7 @@ func exitCode(err error, stderr io.Writer) int {
 		return exitOK
 	}
 	var ee *exitError
-	code := exitFailure
+	code := codeOf(err)
 	if errors.As(err, &ee) {
 		code = ee.code
 	}

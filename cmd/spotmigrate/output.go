@@ -1,12 +1,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
+
+	"spotmigrate/internal/scratch"
 )
 
 // writeReport writes a report to path (atomically) or to stdout; with a
@@ -42,11 +42,14 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 	return nil
 }
 
-// classify gives file-system errors the usage/I-O exit code.
-func classify(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return withCode(exitUsage, err)
+// sweepScratch removes the temporary folders of runs that died, and says
+// so. A failure to sweep never stops the run.
+func sweepScratch(w io.Writer) {
+	s, err := scratch.Sweep()
+	if err != nil {
+		fmt.Fprintf(w, "Warning: %v\n", err)
 	}
-	return err
+	if s.Folders > 0 {
+		fmt.Fprintf(w, "Removed %d temporary folder(s) left by runs that died (%.1f MB).\n", s.Folders, float64(s.Bytes)/1e6)
+	}
 }

@@ -32,7 +32,7 @@ func (o *remoteOptions) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.keytab, "keytab", "", "Kerberos keytab for HDFS (with --principal)")
 	fs.StringVar(&o.principal, "principal", "", "Kerberos principal user@REALM for --keytab")
 	fs.StringVar(&o.spn, "hdfs-spn", "nn/_HOST", "Kerberos service principal of the namenode")
-	fs.StringVar(&o.ledgerDir, "ledger-dir", ".", "local folder for the ledger and manifest of a remote target")
+	fs.StringVar(&o.ledgerDir, "ledger-dir", "", "local folder for the ledger, manifest and pin of a remote target (default: $XDG_STATE_HOME/spotmigrate, else ~/.local/state/spotmigrate)")
 	fs.BoolVar(&o.computeStats, "compute-stats", false, "gather table statistics after each load (COMPUTE STATS)")
 }
 

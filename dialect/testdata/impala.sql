@@ -7,6 +7,7 @@ INSERT OVERWRITE TABLE `spot`.`flow_scores` PARTITION (y, m, d) SELECT `tstart`,
 REFRESH `spot`.`flow_scores`;
 COMPUTE STATS `spot`.`flow_scores`;
 SELECT y, m, d, `tstart`, `srcip`, `dstip`, `sport`, `dport`, `proto`, `ipkt`, `ibyt`, `opkt`, `obyt`, `ml_score`, `rank`, `srcip_internal`, `dstip_internal`, `src_geoloc`, `dst_geoloc`, `src_domain`, `dst_domain`, `src_rep`, `dst_rep` FROM `spot`.`flow_scores`;
+SELECT * FROM `spot`.`flow_scores` LIMIT 0;
 CREATE EXTERNAL TABLE IF NOT EXISTS `spot`.`proxy_timeline` (`p_threat` STRING, `tstart` STRING, `tend` STRING, `duration` BIGINT, `clientip` STRING, `respcode` STRING, `respcodename` STRING) PARTITIONED BY (`y` SMALLINT, `m` TINYINT, `d` TINYINT) STORED AS PARQUET LOCATION '/user/spot/proxy/hive/oa/timeline';
 DROP TABLE IF EXISTS `spot_migration`.`proxy_timeline`;
 CREATE EXTERNAL TABLE `spot_migration`.`proxy_timeline` (`p_threat` STRING, `tstart` STRING, `tend` STRING, `duration` BIGINT, `clientip` STRING, `respcode` STRING, `respcodename` STRING, `y` SMALLINT, `m` TINYINT, `d` TINYINT) STORED AS PARQUET LOCATION 'hdfs://nn:8020/user/spotuser/spot_migration/proxy_timeline';
@@ -14,4 +15,5 @@ INSERT OVERWRITE TABLE `spot`.`proxy_timeline` PARTITION (y, m, d) SELECT `p_thr
 REFRESH `spot`.`proxy_timeline`;
 COMPUTE STATS `spot`.`proxy_timeline`;
 SELECT y, m, d, `p_threat`, `tstart`, `tend`, `duration`, `clientip`, `respcode`, `respcodename` FROM `spot`.`proxy_timeline`;
+SELECT * FROM `spot`.`proxy_timeline` LIMIT 0;
 DROP DATABASE IF EXISTS `spot_migration` CASCADE;

@@ -36,7 +36,9 @@ func Run(t testing.TB, bin, dir string, env []string, args ...string) Result {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
+	// the per-user state folder of remote targets' ledgers is the test's
+	// own unless env says otherwise
+	cmd.Env = append(append(os.Environ(), "XDG_STATE_HOME="+filepath.Join(dir, ".state")), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
