@@ -70,9 +70,9 @@ func Verify(dir string, want []Entry) error {
 		g, ok := have[e.Path]
 		switch {
 		case !ok:
-			return fmt.Errorf("failed to verify %s: %s is missing", show(dir), show(e.Path))
+			return fmt.Errorf("failed to verify %s: %s is missing: %w", show(dir), show(e.Path), ErrChanged)
 		case g.SHA256 != e.SHA256 || g.Bytes != e.Bytes:
-			return fmt.Errorf("failed to verify %s: %s differs (sha256 %s, want %s)", show(dir), show(e.Path), g.SHA256, e.SHA256)
+			return fmt.Errorf("failed to verify %s: %s differs (sha256 %s, want %s): %w", show(dir), show(e.Path), g.SHA256, e.SHA256, ErrChanged)
 		}
 		delete(have, e.Path)
 	}
@@ -207,6 +207,10 @@ func inventoryKnown(src string, known []Entry, follow bool) ([]item, []Entry, er
 	return items, sorted(out), nil
 }
 
+// ErrChanged marks a file that differs from its record (validation's, or
+// an archive's files.json): the folder is not moved.
+var ErrChanged = errors.New("a file differs from its record")
+
 // entryOf returns the entry of the file it: from want when it is listed
 // there (after checking its size), else by hashing it.
 func entryOf(it item, want map[string]Entry, follow bool) (Entry, error) {
@@ -216,7 +220,7 @@ func entryOf(it item, want map[string]Entry, follow bool) (Entry, error) {
 		return Entry{Path: it.rel, Bytes: n, SHA256: sum}, err
 	}
 	if it.size != k.Bytes {
-		return Entry{}, fmt.Errorf("%s changed since it was validated (%d bytes, validated %d)", show(it.rel), it.size, k.Bytes)
+		return Entry{}, fmt.Errorf("%s changed since it was validated (%d bytes, validated %d): %w", show(it.rel), it.size, k.Bytes, ErrChanged)
 	}
 	return k, nil
 }
@@ -231,7 +235,7 @@ func firstGone(left map[string]Entry) error {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
-	return fmt.Errorf("%s is gone since it was validated", show(paths[0]))
+	return fmt.Errorf("%s is gone since it was validated: %w", show(paths[0]), ErrChanged)
 }
 
 // FreeName returns dir/name, or dir/name.N with the smallest N ≥ 2 that

@@ -71,6 +71,9 @@ func copyTree(src, to string, items []item, follow bool) error {
 		return err
 	}
 	for _, it := range items {
+		if err := Canceled(); err != nil {
+			return err
+		}
 		p := filepath.Join(to, filepath.FromSlash(it.rel))
 		if it.dir {
 			err = os.Mkdir(p, it.perm|0o700)

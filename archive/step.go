@@ -9,6 +9,12 @@ package archive
 // operation runs.
 var Step = func(name string) error { return nil }
 
+// Canceled is checked before each file a move across file systems copies:
+// an error stops the copy, which is then removed (the source is whole), so
+// that an interrupted run stops at once. The caller sets it to its
+// context's Err.
+var Canceled = func() error { return nil }
+
 // MoveSteps are the names Step receives during Move (and Recover), in order.
 // A rename on one file system goes through "meta-written" and "renamed";
 // a move across file systems through "meta-written" and "copied" to

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"spotmigrate/report"
 )
@@ -52,7 +53,7 @@ func (m *Manifest) text(w io.Writer, md bool) error {
 		p.section("Skipped")
 		var lines []string
 		for _, sk := range m.Skipped {
-			lines = append(lines, sk.Path+": "+sk.Reason)
+			lines = append(lines, Shown(sk.Path)+": "+sk.Reason)
 		}
 		p.list(lines)
 	}
@@ -94,10 +95,10 @@ func (m *Manifest) noticeLines() []string {
 	var out []string
 	for _, f := range m.Files {
 		for _, n := range f.Notices {
-			out = append(out, n.Location(f.Path)+": "+n.Reason)
+			out = append(out, n.Location(Shown(f.Path))+": "+n.Reason)
 		}
 		if f.NoticesListed > 0 {
-			out = append(out, fmt.Sprintf("%s: %d more notice(s) not listed", f.Path, f.NoticeCount-int64(f.NoticesListed)))
+			out = append(out, fmt.Sprintf("%s: %d more notice(s) not listed", Shown(f.Path), f.NoticeCount-int64(f.NoticesListed)))
 		}
 	}
 	return out
@@ -161,13 +162,13 @@ func (m *Manifest) problemLines() []string {
 	var out []string
 	for _, f := range m.Files {
 		if f.Error != "" {
-			out = append(out, f.Path+": "+f.Error)
+			out = append(out, Shown(f.Path)+": "+f.Error)
 		}
 		for _, r := range f.Rejects {
-			out = append(out, r.Location(f.Path)+": "+r.Reason)
+			out = append(out, r.Location(Shown(f.Path))+": "+r.Reason)
 		}
 		if f.RejectsListed > 0 {
-			out = append(out, fmt.Sprintf("%s: %d more rejected row(s) not listed", f.Path, f.Rejected-int64(f.RejectsListed)))
+			out = append(out, fmt.Sprintf("%s: %d more rejected row(s) not listed", Shown(f.Path), f.Rejected-int64(f.RejectsListed)))
 		}
 	}
 	return out
@@ -196,16 +197,16 @@ func (m *Manifest) junit() *report.Suites {
 		return s
 	}
 	for _, f := range m.Files {
-		c := &report.Case{Class: f.Pipeline + "." + f.Source, Name: f.Path}
+		c := &report.Case{Class: f.Pipeline + "." + f.Source, Name: Shown(f.Path)}
 		switch {
 		case f.Unreadable:
-			c.Error = &report.Message{Message: f.Error, Text: f.Path + ": " + f.Error}
+			c.Error = &report.Message{Message: f.Error, Text: Shown(f.Path) + ": " + f.Error}
 		case f.Error != "":
-			c.Failure = &report.Message{Message: f.Error, Text: f.Path + ": " + f.Error}
+			c.Failure = &report.Message{Message: f.Error, Text: Shown(f.Path) + ": " + f.Error}
 		case f.Rejected > 0:
 			var lines []string
 			for _, r := range f.Rejects {
-				lines = append(lines, r.Location(f.Path)+": "+r.Reason)
+				lines = append(lines, r.Location(Shown(f.Path))+": "+r.Reason)
 			}
 			c.Failure = &report.Message{Message: fmt.Sprintf("%d rejected row(s)", f.Rejected),
 				Text: strings.Join(lines, "\n")}
@@ -213,7 +214,7 @@ func (m *Manifest) junit() *report.Suites {
 		if f.NoticeCount > 0 {
 			lines := []string{fmt.Sprintf("%d notice(s): the rows land", f.NoticeCount)}
 			for _, n := range f.Notices {
-				lines = append(lines, n.Location(f.Path)+": "+n.Reason)
+				lines = append(lines, n.Location(Shown(f.Path))+": "+n.Reason)
 			}
 			c.SystemOut = strings.Join(lines, "\n")
 		}
@@ -221,7 +222,7 @@ func (m *Manifest) junit() *report.Suites {
 	}
 	for _, sk := range m.Skipped {
 		pipe, _, _ := strings.Cut(sk.Path, "/")
-		suite(pipe).Add(&report.Case{Class: "skipped", Name: sk.Path,
+		suite(pipe).Add(&report.Case{Class: "skipped", Name: Shown(sk.Path),
 			Skipped: &report.Message{Message: sk.Reason}})
 	}
 	return doc
@@ -294,4 +295,14 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// Shown is a path as reports print it: as it is, or quoted with Go escapes
+// when it holds a control character (a newline in a name would otherwise
+// forge a report line).
+func Shown(p string) string {
+	if strings.IndexFunc(p, unicode.IsControl) < 0 {
+		return p
+	}
+	return strconv.Quote(p)
 }

@@ -60,8 +60,9 @@ type Result struct {
 	// Recovered are the archives a crash interrupted, finished or rolled
 	// back at start ("flow (archived)").
 	Recovered []string
-	// HeldForRejects lists the pipelines not archived because of rejects.
-	HeldForRejects []string
+	// HeldForFiles lists the pipelines not archived because of rejected
+	// rows, file errors, or files that changed since they were validated.
+	HeldForFiles []string
 	// Statements counts the target statements per table.
 	Statements map[string]int
 	// ManifestPath is where the run's manifest was saved.
@@ -87,6 +88,15 @@ func Migrate(ctx context.Context, opt Options) (*Result, error) {
 	led, err := openRunLedger(opt, root)
 	if err != nil {
 		return nil, err
+	}
+	// an interrupted run stops within a file's copy, the state left as a
+	// crash would leave it
+	archive.Canceled = ctx.Err
+	archive.Step = func(name string) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return failpoint(name)
 	}
 	var recovered []string
 	if !opt.DryRun {
@@ -495,7 +505,7 @@ func (mg *migration) archive() error {
 			mg.res.Held[pipe] = "reconcile failed"
 			continue
 		case mg.rejectsOf(pipe) > mg.opt.MaxRejects:
-			mg.res.HeldForRejects = append(mg.res.HeldForRejects, pipe)
+			mg.res.HeldForFiles = append(mg.res.HeldForFiles, pipe)
 			mg.res.Held[pipe] = fmt.Sprintf("%d rejected row(s) or file error(s), more than --max-rejects %d", mg.rejectsOf(pipe), mg.opt.MaxRejects)
 			continue
 		}
@@ -529,6 +539,13 @@ func (mg *migration) archivePipeline(pipe, src string, meta map[string][]byte) e
 	known := mg.archivedFiles(pipe)
 	opt := archive.Options{FollowSymlinks: mg.opt.Validate.FollowSymlinks}
 	err := mg.r.op("fs", "archive "+src+" to "+dst, func() error { return archive.MoveWith(src, dst, known, meta, opt) })
+	if errors.Is(err, archive.ErrChanged) {
+		// the folder stays where it is: the run goes on and says why
+		mg.res.HeldForFiles = append(mg.res.HeldForFiles, pipe)
+		mg.res.Held[pipe] = "its folder changed since it was validated (" + err.Error() + "); validate and migrate again"
+		delete(mg.led.Archiving, pipe)
+		return mg.led.save()
+	}
 	if err != nil {
 		// Move left src as it was, or dst in place: settle it now
 		if state, rerr := archive.Recover(src, dst); rerr == nil {
@@ -569,11 +586,6 @@ func recoverArchives(led *Ledger) ([]string, error) {
 		done = append(done, fmt.Sprintf("%s (%s)", pipe, state))
 	}
 	return done, nil
-}
-
-func init() {
-	// the archive's steps are failpoints too (SPOTMIGRATE_FAILPOINT)
-	archive.Step = failpoint
 }
 
 // archivedFiles are the files of a pipeline folder that validate hashed,

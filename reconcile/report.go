@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"spotmigrate/manifest"
 	"spotmigrate/report"
 )
 
@@ -116,10 +117,20 @@ func (r *Report) failedRows() [][]string {
 }
 
 func files(fs []string) string {
+	fs = shown(fs)
 	if len(fs) > 3 {
 		return strings.Join(fs[:3], ", ") + fmt.Sprintf(" and %d more", len(fs)-3)
 	}
 	return strings.Join(fs, ", ")
+}
+
+// shown is paths as reports print them (manifest.Shown).
+func shown(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = manifest.Shown(p)
+	}
+	return out
 }
 
 func dash(s string) string {
@@ -150,7 +161,7 @@ func (r *Report) junit() *report.Suites {
 			c.Failure = &report.Message{Message: u.Status, Text: fmt.Sprintf(
 				"%s %s: expected %d rows (checksum %s), found %d rows (checksum %s); source files: %s",
 				u.Table, u.Dir(), u.ExpectedRows, u.ExpectedChecksum, u.ActualRows, dash(u.ActualChecksum),
-				strings.Join(u.Files, ", "))}
+				strings.Join(shown(u.Files), ", "))}
 		}
 		s.Add(c)
 	}

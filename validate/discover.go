@@ -38,6 +38,11 @@ type file struct {
 	// counted while hashing it (when counted).
 	lines, blank int64
 	counted      bool
+	// long are the lines longer than the reader takes, found while
+	// counting: whatever DuckDB says of them, they are rejected as such.
+	long []int64
+	// mixedEnds is set when some lines end in CRLF and others in LF.
+	mixedEnds bool
 	// in is the file as the work database reads it (set when registered).
 	in *workdb.Input
 	// link is the resolved target when the file was reached through a
@@ -155,14 +160,16 @@ func discoverLinks(root string, pipelines []string, follow bool) (*tree, error) 
 	for _, e := range top {
 		name := e.Name()
 		switch {
+		case slices.Contains(pipelines, name) && !e.IsDir() && e.Type()&fs.ModeSymlink == 0:
+			t.skip(name, "named like a pipeline folder but not a folder, not read")
 		case slices.Contains(pipelines, name):
 			if err := t.pipeline(e); err != nil {
 				return nil, err
 			}
 		case slices.Contains(catalog.Pipelines, name):
-			t.skip(name+"/", "pipeline not selected (--pipelines)")
+			t.skip(name+entrySuffix(e), "pipeline not selected (--pipelines)")
 		case name == "backup":
-			t.skip(name+"/", "backup folder of an earlier migration, not migrated")
+			t.skip(name+entrySuffix(e), "backup folder of an earlier migration, not migrated")
 		default:
 			t.skip(displayName(name)+entrySuffix(e), "not a pipeline folder (flow, dns, proxy)")
 		}

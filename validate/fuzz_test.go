@@ -152,15 +152,6 @@ const (
 	kinds
 )
 
-// knownTopLevelFile tells the cases of a known discover.go bug, not checked
-// here until it is fixed: a regular file beside the pipeline folders named
-// like a selected pipeline fails the whole discovery (its ReadDir fails),
-// and one named like an unselected pipeline or "backup" is reported as a
-// folder ("dns/", "backup/").
-func knownTopLevelFile(kind int, name string) bool {
-	return kind == atRoot && (slices.Contains(catalog.Pipelines, name) || name == "backup")
-}
-
 // FuzzDiscover builds a small real tree with one fuzzed name in it and
 // checks that discover accounts for every entry exactly once: as a file to
 // read, a file error or a skip (of it or of a folder holding it), nothing
@@ -262,9 +253,6 @@ func FuzzDiscover(f *testing.F) {
 			t.Errorf("FindRoot = %q, %v; want %q", got, err, root)
 		}
 		tr, err := discoverLinks(root, selected, follow)
-		if knownTopLevelFile(k, name) {
-			t.Skip("known discover.go issue: a top-level file named like a pipeline folder")
-		}
 		if err != nil {
 			t.Fatalf("discover: %v (tree %q)", err, made)
 		}

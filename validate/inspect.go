@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"spotmigrate/catalog"
+	"spotmigrate/workdb"
 )
 
 // maxHeader bounds how much of a file is read to find its header line.
@@ -56,6 +57,7 @@ func inspect(f *file, buf []byte, full bool) {
 	if full {
 		f.SHA256 = hex.EncodeToString(h.Sum(nil))
 		f.lines, f.blank, f.counted = lc.total(), lc.blank, true
+		f.long, f.mixedEnds = lc.long, lc.crlf > 0 && lc.lf > 0
 	} else if st, err := fh.Stat(); err == nil {
 		f.Bytes = st.Size()
 	}
@@ -71,7 +73,18 @@ type lineCounter struct {
 	open         bool // a line has begun and not ended
 	content      bool // the open line holds more than a CR
 	bom          int  // bytes of a leading BOM seen so far; -1 once past it
+	// width is the length of the open line; long lists the lines (from 1)
+	// longer than the reader takes (workdb.MaxLineBytes), at most maxLong.
+	width int64
+	long  []int64
+	// crlf and lf count the line ends of each kind (a mixed file confuses
+	// DuckDB's reader); cr is set while the open line ends in a CR.
+	crlf, lf int64
+	cr       bool
 }
+
+// maxLong caps the long lines a file records.
+const maxLong = 1000
 
 func (c *lineCounter) add(b []byte) {
 	for c.bom >= 0 && len(b) > 0 {
@@ -94,10 +107,18 @@ func (c *lineCounter) add(b []byte) {
 		if len(part) > 0 {
 			c.open = true
 			c.content = c.content || len(bytes.TrimRight(part, "\r")) > 0
+			c.width += int64(len(part))
+			c.cr = part[len(part)-1] == '\r'
 		}
 		if i < 0 {
 			return
 		}
+		if c.cr {
+			c.crlf++
+		} else {
+			c.lf++
+		}
+		c.cr = false
 		c.end()
 		b = b[i+1:]
 	}
@@ -105,6 +126,10 @@ func (c *lineCounter) add(b []byte) {
 
 func (c *lineCounter) end() {
 	c.lines++
+	if c.width > workdb.MaxLineBytes && len(c.long) < maxLong {
+		c.long = append(c.long, c.lines)
+	}
+	c.width = 0
 	if !c.content {
 		c.blank++
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"spotmigrate/catalog"
@@ -32,7 +33,7 @@ var columnsRE = regexp.MustCompile(`Expected Number of Columns: (\d+) Found: (\d
 
 // rejectReason words a DuckDB reject for a person.
 func rejectReason(rj workdb.RawReject, f *file) string {
-	if rj.ErrorType == "LINE SIZE OVER MAXIMUM" {
+	if rj.ErrorType == "LINE SIZE OVER MAXIMUM" || slices.Contains(f.long, rj.Line) {
 		return fmt.Sprintf("line longer than %d bytes (the most a line may hold): not read", workdb.MaxLineBytes)
 	}
 	if n := fieldCount(rj, f); n != len(f.layout.Fields) && n > 0 {

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -363,6 +364,9 @@ func (r *run) passes(ctx context.Context, g workdb.Group, parts map[manifest.Par
 // pass reads one batch and records its counts, rejects and checksums.
 func (r *run) pass(ctx context.Context, b workdb.Group, land workdb.Landing, spec workdb.PassSpec, parts map[manifest.PartitionKey]*partAcc) error {
 	rows, rejects, err := r.w.Pass(ctx, b, land, spec)
+	if errors.Is(err, workdb.ErrRead) {
+		return r.passEach(ctx, b, land, spec, parts, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -390,6 +394,42 @@ func (r *run) pass(ctx context.Context, b workdb.Group, land workdb.Landing, spe
 		}
 	}
 	return r.locate(ctx, b, land, found)
+}
+
+// passEach reads again, one by one, the files of a batch the reader failed
+// on as a whole; a file it fails on alone is a file error (it cannot be
+// read), which blocks its pipeline's archive, and the others are read.
+func (r *run) passEach(ctx context.Context, b workdb.Group, land workdb.Landing, spec workdb.PassSpec,
+	parts map[manifest.PartitionKey]*partAcc, err error) error {
+	if len(b.Files) == 1 {
+		f := r.byID[b.Files[0].ID]
+		msg := "the reader cannot parse this file: " + innermost(err)
+		if f.mixedEnds {
+			msg += " (some of its lines end in CRLF, others in LF: make them alike)"
+		}
+		f.fail(true, msg)
+		return nil
+	}
+	for _, in := range b.Files {
+		one := b.Like()
+		one.Files = []*workdb.Input{in}
+		r.seq++
+		spec.Seq = r.seq
+		if err := r.pass(ctx, one, land, spec, parts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// innermost is the first line of the innermost error of err (DuckDB's own
+// message).
+func innermost(err error) string {
+	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(err) {
+		err = u
+	}
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return strings.TrimSpace(msg)
 }
 
 func anyNoted(row workdb.PassRow) bool {

@@ -3,6 +3,7 @@ package workdb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -88,6 +89,9 @@ func (w *Work) Pass(ctx context.Context, b Group, l Landing, spec PassSpec) ([]P
 		}
 	}
 	if err != nil && err != ErrRejects {
+		if ctx.Err() == nil {
+			err = readError{err}
+		}
 		return nil, nil, err
 	}
 	if rel != "" {
@@ -154,6 +158,16 @@ func (w *Work) execAll(ctx context.Context, b Group, qs []string) error {
 	}
 	return nil
 }
+
+// ErrRead marks a batch DuckDB's reader failed on as a whole (a file of it
+// it cannot parse, such as mixed line endings): nothing of the batch was
+// counted, related or staged, so its files can be read again one by one.
+var ErrRead = errors.New("the reader failed")
+
+type readError struct{ error }
+
+func (e readError) Is(target error) bool { return target == ErrRead }
+func (e readError) Unwrap() error        { return e.error }
 
 // ErrRejects says that a read recorded rejects (internal to Pass).
 var ErrRejects = fmt.Errorf("rows were rejected")

@@ -135,9 +135,7 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 	switch {
 	case !res.Reconcile.OK():
 		return withCode(exitMismatch, errReported)
-	case res.Manifest.Summary.Unreadable > 0:
-		return withCode(exitUsage, errReported)
-	case len(res.HeldForRejects) > 0 || (o.noArchive && res.Manifest.Summary.Rejected+int64(res.Manifest.Summary.FileErrors) > o.maxRejects):
+	case len(res.HeldForFiles) > 0 || (o.noArchive && res.Manifest.Summary.Rejected+int64(res.Manifest.Summary.FileErrors) > o.maxRejects):
 		return withCode(exitRejects, errReported)
 	}
 	return nil
@@ -222,10 +220,10 @@ func rejectLines(m *manifest.Manifest) []string {
 	var out []string
 	for _, f := range m.Files {
 		if f.Error != "" {
-			out = append(out, f.Path+": "+f.Error)
+			out = append(out, manifest.Shown(f.Path)+": "+f.Error)
 		}
 		for _, r := range f.Rejects {
-			out = append(out, r.Location(f.Path)+": "+r.Reason)
+			out = append(out, r.Location(manifest.Shown(f.Path))+": "+r.Reason)
 		}
 	}
 	return out
@@ -236,7 +234,7 @@ func noticeLines(m *manifest.Manifest) []string {
 	var out []string
 	for _, f := range m.Files {
 		for _, n := range f.Notices {
-			out = append(out, n.Location(f.Path)+": "+n.Reason)
+			out = append(out, n.Location(manifest.Shown(f.Path))+": "+n.Reason)
 		}
 	}
 	return out

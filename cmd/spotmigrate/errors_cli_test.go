@@ -219,3 +219,17 @@ func TestRemoteLedgerFound(t *testing.T) {
 		}
 	}
 }
+
+// TestExitCodesDocumented checks that the README's table lists every exit
+// code with the meaning --help prints.
+func TestExitCodesDocumented(t *testing.T) {
+	b, err := os.ReadFile(repoPath("README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range exitCodes {
+		if row := fmt.Sprintf("| %d | %s |", c.code, c.meaning); !strings.Contains(string(b), row) {
+			t.Errorf("README.md lacks the row %q", row)
+		}
+	}
+}

@@ -26,6 +26,8 @@ const (
 	exitRejects  = 3
 	exitMismatch = 4
 	exitLocked   = 5
+	// exitInterrupted is the shell's code for a run stopped by SIGINT.
+	exitInterrupted = 130
 )
 
 var exitCodes = []struct {
@@ -38,6 +40,7 @@ var exitCodes = []struct {
 	{exitRejects, "rejected rows or file errors were found (validate; migrate when they block the archive)"},
 	{exitMismatch, "the target does not match the manifest (reconcile)"},
 	{exitLocked, "another spotmigrate run holds the target or the OA tree"},
+	{exitInterrupted, "stopped by SIGINT or SIGTERM; run the same command again to resume"},
 }
 
 // errorCodes maps each class of error to its exit code. exitCode applies
@@ -47,6 +50,7 @@ var errorCodes = []struct {
 	class error
 	code  int
 }{
+	{context.Canceled, exitInterrupted},
 	{migrate.ErrLocked, exitLocked},
 	{migrate.ErrPinChanged, exitUsage},
 	{migrate.ErrTreeChanged, exitUsage},
@@ -76,7 +80,7 @@ func exitCodesHelp() string {
 	var b strings.Builder
 	b.WriteString("Exit codes:\n")
 	for _, c := range exitCodes {
-		fmt.Fprintf(&b, "  %d  %s\n", c.code, c.meaning)
+		fmt.Fprintf(&b, "  %3d  %s\n", c.code, c.meaning)
 	}
 	return b.String()
 }
@@ -165,7 +169,10 @@ func exitCode(err error, stderr io.Writer) int {
 	if errors.As(err, &ee) {
 		code = ee.code
 	}
-	if !errors.Is(err, errReported) {
+	switch {
+	case code == exitInterrupted:
+		fmt.Fprintln(stderr, "spotmigrate: interrupted: the run stopped where it was, nothing is lost; run the same command again to resume")
+	case !errors.Is(err, errReported):
 		fmt.Fprintf(stderr, "spotmigrate: %v\n", err)
 	}
 	return code
