@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"syscall"
+	"time"
 )
 
 // MetaDir is the folder inside an archive that describes it.
@@ -19,6 +20,10 @@ type Entry struct {
 	Path   string `json:"path"`
 	Bytes  int64  `json:"bytes"`
 	SHA256 string `json:"sha256"`
+	// ModTime, when set (by the caller, for the files it validated), is
+	// the modification time the file had when it was hashed: a file whose
+	// time differs changed since, even at the same size. Not written.
+	ModTime time.Time `json:"-"`
 }
 
 // Options change how Move archives a folder.
@@ -222,6 +227,11 @@ func entryOf(it item, want map[string]Entry, follow bool) (Entry, error) {
 	if it.size != k.Bytes {
 		return Entry{}, fmt.Errorf("%s changed since it was validated (%d bytes, validated %d): %w", show(it.rel), it.size, k.Bytes, ErrChanged)
 	}
+	if !k.ModTime.IsZero() && !it.mtime.Equal(k.ModTime) {
+		return Entry{}, fmt.Errorf("%s changed since it was validated (modified %s, validated as of %s): %w", show(it.rel),
+			it.mtime.UTC().Format(time.RFC3339Nano), k.ModTime.UTC().Format(time.RFC3339Nano), ErrChanged)
+	}
+	k.ModTime = time.Time{}
 	return k, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 )
 
 // Version is the version of the manifest format.
@@ -53,6 +54,9 @@ type File struct {
 	Filtered map[string]int64 `json:"filtered,omitempty"`
 	Landing  map[string]int64 `json:"landing,omitempty"`
 	Error    string           `json:"error,omitempty"`
+	// ModTime is the file's modification time when it was hashed (in
+	// memory only: the archive checks it, the manifest does not hold it).
+	ModTime time.Time `json:"-"`
 	// Unreadable marks an I/O failure (as opposed to bad content).
 	Unreadable bool     `json:"unreadable,omitempty"`
 	Rejects    []Reject `json:"rejects,omitempty"`

@@ -594,7 +594,7 @@ func (mg *migration) archivedFiles(pipe string) []archive.Entry {
 	var out []archive.Entry
 	for _, f := range mg.m.Files {
 		if rel, ok := strings.CutPrefix(f.Path, pipe+"/"); ok && f.Pipeline == pipe && f.SHA256 != "" {
-			out = append(out, archive.Entry{Path: rel, Bytes: f.Bytes, SHA256: f.SHA256})
+			out = append(out, archive.Entry{Path: rel, Bytes: f.Bytes, SHA256: f.SHA256, ModTime: f.ModTime})
 		}
 	}
 	return out

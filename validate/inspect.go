@@ -31,6 +31,9 @@ func inspect(f *file, buf []byte, full bool) {
 		return
 	}
 	defer func() { _ = fh.Close() }()
+	if st, err := fh.Stat(); err == nil && full {
+		f.ModTime = st.ModTime() // before the read: a write during it shows
+	}
 	h := sha256.New()
 	var header []byte
 	var read int64

@@ -99,6 +99,16 @@ func hostileCases() []hostileCase {
 			}, migrateArgs...)
 		}, code: exitRejects, want: []string{"Not archived proxy: its folder changed since it was validated", "20161020/threats.csv changed since it was validated"},
 			check: stillInTree("proxy")},
+		{name: "a file rewritten at the same size between validate and archive", run: func(t *testing.T, dir string) testkit.Result {
+			return paused(t, dir, "before-archive@3", func() {
+				p := dataPath(dir, "proxy", "20161020", "threats.csv")
+				b, _ := os.ReadFile(p)
+				os.WriteFile(p, bytes.ToUpper(b), 0o644)
+				later := time.Now().Add(time.Second)
+				os.Chtimes(p, later, later)
+			}, migrateArgs...)
+		}, code: exitRejects, want: []string{"Not archived proxy: its folder changed since it was validated", "20161020/threats.csv changed since it was validated (modified "},
+			check: stillInTree("proxy")},
 		{name: "a pipeline folder removed between runs",
 			setup: func(t *testing.T, dir string) {
 				if r := spot(t, dir, nil, append(migrateArgs, "--no-archive")...); r.Code != 0 {
