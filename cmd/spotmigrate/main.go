@@ -153,6 +153,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			err = usageErr("unknown command %q (see spotmigrate --help)", args[0])
 		}
 	}
+	if err != nil && ctx.Err() != nil {
+		// whatever failed first (DuckDB says "Interrupted!"), the signal did it
+		err = withCode(exitInterrupted, err)
+	}
 	return exitCode(err, stderr)
 }
 

@@ -24,7 +24,7 @@ const stopWithin = 5 * time.Second
 // generator wrote, exactly once.
 func TestSignalStops(t *testing.T) {
 	gen := t.TempDir()
-	st, err := oagen.Generate(gen, oagen.Options{Size: 20 << 20, Days: 3, Seed: 7, Pipelines: []string{"flow", "dns", "proxy"},
+	st, err := oagen.Generate(gen, oagen.Options{Size: 40 << 20, Days: 3, Seed: 7, Pipelines: []string{"flow", "dns", "proxy"},
 		Start: oagen.DefaultStart})
 	if err != nil {
 		t.Fatal(err)
@@ -33,11 +33,11 @@ func TestSignalStops(t *testing.T) {
 		sig   syscall.Signal
 		after time.Duration
 	}{
-		{syscall.SIGTERM, 200 * time.Millisecond},
-		{syscall.SIGINT, 700 * time.Millisecond},
-		{syscall.SIGTERM, 1200 * time.Millisecond},
-		{syscall.SIGTERM, 1800 * time.Millisecond},
-		{syscall.SIGTERM, 2500 * time.Millisecond},
+		{syscall.SIGTERM, 100 * time.Millisecond},
+		{syscall.SIGINT, 400 * time.Millisecond},
+		{syscall.SIGTERM, 900 * time.Millisecond},
+		{syscall.SIGTERM, 1500 * time.Millisecond},
+		{syscall.SIGTERM, 2200 * time.Millisecond},
 	}
 	interrupted := 0
 	for _, c := range cases {
