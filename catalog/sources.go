@@ -209,9 +209,9 @@ type Skip struct {
 // Skips lists the known files that are not migrated.
 var Skips = []Skip{
 	{regexp.MustCompile(`_bu\.(csv|tsv)$`), "backup copy of the scores file, not migrated"},
-	{regexp.MustCompile(`_fb\.csv$`), "analyst feedback file, not migrated (Spot 1.0 keeps feedback elsewhere)"},
+	{regexp.MustCompile(`_fb\.csv$`), "feedback file of no pipeline's name (<pipe>_scores_fb.csv are copied), not migrated"},
 	{regexp.MustCompile(`^(flow|dns|proxy)_results\.csv$`), "raw ML results, not migrated"},
-	{regexp.MustCompile(`\.json$`), "storyboard JSON, not migrated (Spot 1.0 keeps it in HDFS, see docs/DIFFERENCES.md)"},
+	{regexp.MustCompile(`\.json$`), "JSON file of no kind Spot 1.0 reads (globe-, stats-, threat-dendro-<ip>, incident-progression-<md5> are copied), not migrated"},
 	{regexp.MustCompile(`^ir-.*\.tsv$`), "flow threat-investigation detail, not a Spot 1.0 table"},
 	{regexp.MustCompile(`\.fixed$`), "leftover of an interrupted original migration"},
 	{regexp.MustCompile(`^ingest_summary_.*\.csv$`), "leftover of an interrupted original migration"},

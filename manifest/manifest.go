@@ -22,6 +22,34 @@ type Manifest struct {
 	Files      []File      `json:"files"`
 	Skipped    []Skipped   `json:"skipped"`
 	Partitions []Partition `json:"partitions"`
+	// Copies are the files Spot 1.0 reads outside Impala (storyboard JSON,
+	// analyst feedback, per-date notebooks), copied to their 1.0 place.
+	Copies []Copy `json:"copies,omitempty"`
+	// NotebookRoot is the new spot-oa folder the notebook copies are below.
+	NotebookRoot string `json:"notebook_root,omitempty"`
+}
+
+// Copy is one file unit: an old file (or a notebook template) and the file
+// that must stand at its Spot 1.0 place, with the bytes it must hold.
+type Copy struct {
+	Pipeline string `json:"pipeline"`
+	Kind     string `json:"kind"`
+	// Source is the old file (slash path from the data root), or the
+	// notebook template's path.
+	Source       string `json:"source"`
+	SourceBytes  int64  `json:"source_bytes"`
+	SourceSHA256 string `json:"source_sha256"`
+	// Dest is the place in Spot 1.0: below HUSER (storyboard, feedback),
+	// or below the new spot-oa folder (notebooks).
+	Dest string `json:"dest"`
+	// Convert names the conversion of the content ("" when it is copied
+	// byte for byte).
+	Convert string `json:"convert,omitempty"`
+	Bytes   int64  `json:"bytes"`
+	SHA256  string `json:"sha256"`
+	// Kept is set on a notebook that already stood at Dest: it is never
+	// overwritten, and only its presence is checked.
+	Kept bool `json:"kept,omitempty"`
 }
 
 // Summary holds the totals of a manifest.

@@ -41,6 +41,10 @@ func (m *Manifest) text(w io.Writer, md bool) error {
 	p.table([]string{"SOURCE", "LAYOUTS", "FILES", "BYTES", "ROWS", "REJECTED", "NOTICES", "FILTERED"}, m.sourceRows())
 	p.section("Partitions")
 	p.table([]string{"TABLE", "PARTITION", "ROWS", "CHECKSUM", "FILES"}, m.partitionRows())
+	if len(m.Copies) > 0 {
+		p.section("Files copied to their Spot 1.0 place")
+		p.table([]string{"KIND", "SOURCE", "DESTINATION", "BYTES", "CONVERSION"}, m.copyRows())
+	}
 	if lines := m.problemLines(); len(lines) > 0 {
 		p.section("Rejected rows and file errors")
 		p.list(lines)
@@ -60,6 +64,22 @@ func (m *Manifest) text(w io.Writer, md bool) error {
 	p.section("Result")
 	p.line("%s", m.Verdict())
 	return p.err
+}
+
+// copyRows lists the copies, in manifest order.
+func (m *Manifest) copyRows() [][]string {
+	var rows [][]string
+	for _, c := range m.Copies {
+		conv := "byte for byte"
+		switch {
+		case c.Convert != "":
+			conv = c.Convert
+		case c.Kept:
+			conv = "kept (stood there already)"
+		}
+		rows = append(rows, []string{c.Kind, Shown(c.Source), c.Dest, fmt.Sprint(c.Bytes), conv})
+	}
+	return rows
 }
 
 // Verdict is the one-line outcome of the validation.
@@ -224,6 +244,10 @@ func (m *Manifest) junit() *report.Suites {
 		pipe, _, _ := strings.Cut(sk.Path, "/")
 		suite(pipe).Add(&report.Case{Class: "skipped", Name: Shown(sk.Path),
 			Skipped: &report.Message{Message: sk.Reason}})
+	}
+	for _, c := range m.Copies {
+		suite(c.Pipeline).Add(&report.Case{Class: c.Pipeline + ".copy." + c.Kind, Name: Shown(c.Source),
+			SystemOut: "to " + c.Dest})
 	}
 	return doc
 }

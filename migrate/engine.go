@@ -45,6 +45,8 @@ type Engine interface {
 	Cleanup(ctx context.Context, r *runner) error
 	// LedgerPath is where this target's ledger lives.
 	LedgerPath() string
+	// Files is where the files Spot 1.0 reads outside Impala land.
+	Files() (FileStore, error)
 	// Transactions reports whether a table load can be one transaction.
 	Transactions() bool
 	Close() error
@@ -53,8 +55,11 @@ type Engine interface {
 // Embedded is the default target: a DuckDB database file.
 type Embedded struct {
 	Path string
-	db   *sql.DB
-	conn *sql.Conn
+	// FilesRoot mirrors HDFS's HUSER for the copied files; empty means
+	// <Path>.files beside the database file.
+	FilesRoot string
+	db        *sql.DB
+	conn      *sql.Conn
 }
 
 // Name implements Engine.
@@ -140,6 +145,14 @@ func (e *Embedded) Upload(context.Context, *runner, string, string) error { retu
 
 // Cleanup implements Engine.
 func (e *Embedded) Cleanup(context.Context, *runner) error { return nil }
+
+// Files implements Engine: a local folder laid out as HUSER on HDFS.
+func (e *Embedded) Files() (FileStore, error) {
+	if e.FilesRoot != "" {
+		return LocalStore{Root: e.FilesRoot}, nil
+	}
+	return LocalStore{Root: e.Path + ".files"}, nil
+}
 
 // LedgerPath implements Engine.
 func (e *Embedded) LedgerPath() string { return e.Path + ".ledger.json" }

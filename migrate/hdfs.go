@@ -159,6 +159,15 @@ func uploadFile(c *hdfs.Client, src, dst string) error {
 	if err != nil {
 		return fmt.Errorf("failed to stat %s: %w", src, err)
 	}
+	return putHDFS(c, in, st.Size(), dst)
+}
+
+// putHDFS writes size bytes of in to dst through a temporary name, checks
+// the size HDFS reports, then renames it into place (replacing dst).
+func putHDFS(c *hdfs.Client, in io.Reader, size int64, dst string) error {
+	if err := c.MkdirAll(path.Dir(dst), 0o755); err != nil {
+		return fmt.Errorf("failed to create %s: %w", path.Dir(dst), err)
+	}
 	tmp := path.Join(path.Dir(dst), "."+path.Base(dst)+".tmp")
 	_ = c.Remove(tmp)
 	w, err := c.Create(tmp)
@@ -176,8 +185,8 @@ func uploadFile(c *hdfs.Client, src, dst string) error {
 	if err != nil {
 		return fmt.Errorf("failed to check %s: %w", tmp, err)
 	}
-	if got.Size() != st.Size() {
-		return fmt.Errorf("failed to upload %s: %d bytes on HDFS, %d locally", dst, got.Size(), st.Size())
+	if got.Size() != size {
+		return fmt.Errorf("failed to upload %s: %d bytes on HDFS, %d locally", dst, got.Size(), size)
 	}
 	if err := c.Rename(tmp, dst); err != nil {
 		return fmt.Errorf("failed to rename %s: %w", tmp, err)

@@ -19,6 +19,8 @@ const (
 	PhaseStaged     = "staged"
 	PhaseLoaded     = "loaded"
 	PhaseReconciled = "reconciled"
+	// PhaseCopied is the phase of a file unit written to its place.
+	PhaseCopied = "copied"
 )
 
 // Ledger records the state of every unit of a target.
@@ -146,6 +148,13 @@ func (l *Ledger) reconciled(keys []unitKey) bool {
 		}
 	}
 	return true
+}
+
+// copied is true when the file unit k was written as the manifest expects
+// it and not touched since.
+func (l *Ledger) copied(k unitKey) bool {
+	u := l.Units[k.name]
+	return u != nil && u.Phase == PhaseCopied && !u.Dirty && u.Rows == k.rows && u.Checksum == k.checksum
 }
 
 // save writes the ledger through a temporary file, synced before the

@@ -16,6 +16,7 @@ import (
 	"spotmigrate/catalog"
 	"spotmigrate/internal/scratch"
 	"spotmigrate/manifest"
+	"spotmigrate/oafiles"
 	"spotmigrate/reconcile"
 	"spotmigrate/report"
 	"spotmigrate/validate"
@@ -36,6 +37,9 @@ type Options struct {
 	// files since the run the target was migrated from (the pin).
 	AcceptTreeChange bool
 	MaxRejects       int64
+	// NotebookTemplates and NewOAPath, both set, make the run create the
+	// per-date notebooks of every migrated date below NewOAPath.
+	NotebookTemplates, NewOAPath string
 	// RebuildLedger moves a damaged ledger aside and starts a new one from
 	// the target and the manifest (and the archives found).
 	RebuildLedger bool
@@ -60,6 +64,8 @@ type Result struct {
 	// Recovered are the archives a crash interrupted, finished or rolled
 	// back at start ("flow (archived)").
 	Recovered []string
+	// KeptNotebooks are the notebooks found in place and not overwritten.
+	KeptNotebooks []string
 	// HeldForFiles lists the pipelines not archived because of rejected
 	// rows, file errors, or files that changed since they were validated.
 	HeldForFiles []string
@@ -237,6 +243,12 @@ func (mg *migration) run(ctx context.Context) (err error) {
 		if err := mg.table(ctx, &catalog.Mappings[i]); err != nil {
 			return err
 		}
+	}
+	if err := mg.copyFiles(ctx); err != nil {
+		return err
+	}
+	if err := mg.notebooks(ctx); err != nil {
+		return err
 	}
 	if mg.opt.DryRun {
 		return mg.planTail()
@@ -441,11 +453,23 @@ func (mg *migration) reconcile(ctx context.Context) error {
 	if mg.verified != nil {
 		rep.Add(mg.verified)
 	}
+	if err := mg.checkFiles(ctx, rep); err != nil {
+		return err
+	}
 	mg.res.Reconcile = rep
 	var ok []unitKey
 	for _, u := range rep.Units {
 		if u.Status == reconcile.Match {
 			ok = append(ok, unitKey{name: u.Name(), rows: u.ActualRows, checksum: u.ActualChecksum})
+		}
+	}
+	matched := map[string]bool{}
+	for _, f := range rep.Files {
+		matched[f.Kind+":"+f.Dest] = f.Status == reconcile.FileMatch
+	}
+	for _, c := range mg.m.Copies {
+		if matched[c.Kind+":"+c.Dest] {
+			ok = append(ok, fileUnit(c))
 		}
 	}
 	return mg.led.mark(ok, PhaseReconciled, false)
@@ -595,6 +619,11 @@ func (mg *migration) archivedFiles(pipe string) []archive.Entry {
 	for _, f := range mg.m.Files {
 		if rel, ok := strings.CutPrefix(f.Path, pipe+"/"); ok && f.Pipeline == pipe && f.SHA256 != "" {
 			out = append(out, archive.Entry{Path: rel, Bytes: f.Bytes, SHA256: f.SHA256, ModTime: f.ModTime})
+		}
+	}
+	for _, c := range mg.m.Copies {
+		if rel, ok := strings.CutPrefix(c.Source, pipe+"/"); ok && c.Pipeline == pipe && c.Kind != oafiles.Notebook {
+			out = append(out, archive.Entry{Path: rel, Bytes: c.SourceBytes, SHA256: c.SourceSHA256})
 		}
 	}
 	return out

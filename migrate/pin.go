@@ -13,6 +13,7 @@ import (
 
 	"spotmigrate/catalog"
 	"spotmigrate/manifest"
+	"spotmigrate/oafiles"
 )
 
 // ErrPinChanged is returned when the tree lost or changed files the
@@ -74,8 +75,8 @@ func (mg *migration) checkPin(m *manifest.Manifest) (*pin, error) {
 		_, err := os.Stat(filepath.Join(mg.root, pipe))
 		return err == nil || mg.led.Archived[pipe] == nil
 	}
-	now := map[string]manifest.File{}
-	for _, f := range m.Files {
+	now := map[string]pinFile{}
+	for _, f := range readFiles(m) {
 		now[f.Path] = f
 	}
 	var lost []string
@@ -96,13 +97,26 @@ func (mg *migration) checkPin(m *manifest.Manifest) (*pin, error) {
 	if len(lost) > 0 && !mg.opt.AcceptTreeChange {
 		return nil, pinError(path, lost)
 	}
-	for _, f := range m.Files {
-		if f.SHA256 != "" {
-			next.Files = append(next.Files, pinFile{Path: f.Path, Pipeline: f.Pipeline, Bytes: f.Bytes, SHA256: f.SHA256})
-		}
-	}
+	next.Files = append(next.Files, readFiles(m)...)
 	sort.Slice(next.Files, func(i, j int) bool { return next.Files[i].Path < next.Files[j].Path })
 	return next, nil
+}
+
+// readFiles are the files of the tree a run read whole: the data files
+// and the sources of the copies (storyboard JSON, feedback).
+func readFiles(m *manifest.Manifest) []pinFile {
+	var out []pinFile
+	for _, f := range m.Files {
+		if f.SHA256 != "" {
+			out = append(out, pinFile{Path: f.Path, Pipeline: f.Pipeline, Bytes: f.Bytes, SHA256: f.SHA256})
+		}
+	}
+	for _, c := range m.Copies {
+		if c.Kind != oafiles.Notebook {
+			out = append(out, pinFile{Path: c.Source, Pipeline: c.Pipeline, Bytes: c.SourceBytes, SHA256: c.SourceSHA256})
+		}
+	}
+	return out
 }
 
 // save writes the pin of a target durably.

@@ -183,6 +183,16 @@ func (e *Remote) LedgerPath() string {
 // Transactions implements Engine.
 func (e *Remote) Transactions() bool { return false }
 
+// Files implements Engine: HDFS below HUSER.
+func (e *Remote) Files() (FileStore, error) {
+	return hdfsStore{root: e.opt.HUser, connect: func() (*hdfs.Client, error) {
+		if err := e.hdfs(); err != nil {
+			return nil, err
+		}
+		return e.fs, nil
+	}}, nil
+}
+
 // Stats implements Engine.
 func (e *Remote) Stats() bool { return e.opt.ComputeStats }
 

@@ -53,6 +53,11 @@ type Report struct {
 	Matched   int      `json:"matched"`
 	Failed    int      `json:"failed"`
 	Extra     int      `json:"not_in_manifest"`
+	// Files are the copied files read back (storyboard JSON, feedback,
+	// notebooks); FilesMatched counts those that verified, and Failed
+	// counts the others too.
+	Files        []FileUnit `json:"files,omitempty"`
+	FilesMatched int        `json:"files_matched,omitempty"`
 }
 
 // OK reports whether every unit of the manifest matched.
@@ -60,6 +65,9 @@ func (r *Report) OK() bool { return r.Failed == 0 }
 
 // PipelineOK reports whether every unit of one pipeline matched.
 func (r *Report) PipelineOK(pipe string) bool {
+	if !r.filesOK(pipe) {
+		return false
+	}
 	for _, u := range r.Units {
 		t, _ := catalog.TableByName(u.Table)
 		if t.Pipeline == pipe && u.Status != Match && u.Status != Extra {

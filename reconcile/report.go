@@ -23,10 +23,18 @@ func (r *Report) Write(w io.Writer, f report.Format) error {
 
 // Verdict is the one-line outcome.
 func (r *Report) Verdict() string {
-	if r.OK() {
+	badFiles := len(r.Files) - r.FilesMatched
+	badParts := r.Failed - badFiles
+	switch {
+	case r.OK() && len(r.Files) == 0:
 		return fmt.Sprintf("OK: all %d partition(s) match the manifest", r.Matched)
+	case r.OK():
+		return fmt.Sprintf("OK: all %d partition(s) and %d file(s) match the manifest", r.Matched, len(r.Files))
+	case len(r.Files) == 0:
+		return fmt.Sprintf("MISMATCH: %d of %d partition(s) do not match the manifest", r.Failed, r.Failed+r.Matched)
 	}
-	return fmt.Sprintf("MISMATCH: %d of %d partition(s) do not match the manifest", r.Failed, r.Failed+r.Matched)
+	return fmt.Sprintf("MISMATCH: %d of %d partition(s) and %d of %d file(s) do not match the manifest",
+		badParts, badParts+r.Matched, badFiles, len(r.Files))
 }
 
 func (r *Report) text(w io.Writer, md bool) error {
@@ -58,6 +66,9 @@ func (r *Report) text(w io.Writer, md bool) error {
 	}
 	if r.Extra > 0 {
 		fmt.Fprintf(&b, "\n%d partition(s) on the target are not in the manifest (not migrated by this run; left alone).\n", r.Extra)
+	}
+	if err := r.writeFiles(&b, md); err != nil {
+		return err
 	}
 	section(&b, md, "Result")
 	b.WriteString(r.Verdict() + "\n")
@@ -165,5 +176,6 @@ func (r *Report) junit() *report.Suites {
 		}
 		s.Add(c)
 	}
+	r.fileCases(doc)
 	return doc
 }

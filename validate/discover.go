@@ -16,6 +16,7 @@ import (
 
 	"spotmigrate/catalog"
 	"spotmigrate/manifest"
+	"spotmigrate/oafiles"
 	"spotmigrate/workdb"
 )
 
@@ -96,6 +97,9 @@ type tree struct {
 	follow  bool
 	files   []*file
 	skipped []manifest.Skipped
+	// candidates are the files Spot 1.0 reads outside Impala (storyboard
+	// JSON, feedback), copied rather than loaded.
+	candidates []copyCandidate
 	// broken are the file errors found while walking (links, names): they
 	// are listed in the manifest and never read.
 	broken []*file
@@ -358,6 +362,18 @@ func (w *walk) folder(dir folder) error {
 	return nil
 }
 
+// copyable records en when it is a file Spot 1.0 reads outside Impala.
+func (w *walk) copyable(dir folder, en entry) bool {
+	if !utf8.ValidString(en.name) {
+		return false
+	}
+	u, ok := oafiles.Match(w.pipe, dir.y, dir.m, dir.d, en.name)
+	if ok {
+		w.candidates = append(w.candidates, copyCandidate{unit: u, rel: en.rel, abs: en.abs})
+	}
+	return ok
+}
+
 // dayEntry classifies one entry of a day folder or ingest_summary/.
 func (w *walk) dayEntry(dir folder, en entry, problem string) {
 	switch {
@@ -377,6 +393,7 @@ func (w *walk) dayEntry(dir folder, en entry, problem string) {
 	}
 	f, reason := classify(w.pipe, dir.scope, en.name)
 	switch {
+	case f == nil && dir.scope == catalog.DayFolder && w.copyable(dir, en):
 	case f == nil:
 		w.skip(en.rel, reason)
 	case !utf8.ValidString(en.name):

@@ -339,10 +339,12 @@ func TestTreeExpectations(t *testing.T) {
 	for _, tc := range []struct {
 		dir              string
 		notices, skipped int
+		copies           int
 	}{
-		{"../testdata/sample", 10, 23},
-		{"../testdata/trees/no-registry", 0, 0},
-		{"../testdata/trees/unconfigured", 0, 0},
+		// the sample's 8 storyboard JSON files and 3 feedback files are copied
+		{"../testdata/sample", 10, 12, 11},
+		{"../testdata/trees/no-registry", 0, 0, 0},
+		{"../testdata/trees/unconfigured", 0, 0, 0},
 	} {
 		t.Run(filepath.Base(tc.dir), func(t *testing.T) {
 			m, w := validated(t, Options{OAPath: tc.dir + "/spot-oa"})
@@ -359,6 +361,9 @@ func TestTreeExpectations(t *testing.T) {
 				t.Errorf("partitions:\n got  %v\n want %v", got, want)
 			}
 			notices, rejects := findings(m)
+			if len(m.Copies) != tc.copies {
+				t.Errorf("%d copies, want %d", len(m.Copies), tc.copies)
+			}
 			if len(rejects) > 0 || m.Summary.Notices != int64(tc.notices) || m.Summary.Skipped != tc.skipped {
 				t.Errorf("rejects %v; %d notices (want %d): %v; %d skipped (want %d)",
 					rejects, m.Summary.Notices, tc.notices, notices, m.Summary.Skipped, tc.skipped)

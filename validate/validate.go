@@ -140,6 +140,7 @@ type run struct {
 	opt    Options
 	w      *workdb.Work
 	t      *tree
+	copies []manifest.Copy
 	byRead map[string]*file
 	byID   map[int]*file
 	lastID int
@@ -203,8 +204,11 @@ func (r *run) validate(ctx context.Context) (*manifest.Manifest, error) {
 	if err := r.w.Flush(); err != nil {
 		return nil, err
 	}
-	// The file errors of the walk were never read; they are listed last.
-	r.t.files = append(r.t.files, r.t.broken...)
+	// The file errors of the walk were never read; they are listed last,
+	// after the files to copy that cannot be.
+	var bad []*file
+	r.copies, bad = r.t.copies()
+	r.t.files = append(append(r.t.files, r.t.broken...), bad...)
 	for _, f := range r.t.files {
 		if f.Error != "" {
 			r.lastID++
@@ -691,7 +695,7 @@ func columnIndex(f *file, name string) int {
 // manifest assembles the manifest from the run's files and partitions.
 func (r *run) assemble(parts []manifest.Partition) *manifest.Manifest {
 	m := &manifest.Manifest{Version: manifest.Version, Root: r.t.root, Pipelines: r.opt.Pipelines,
-		Skipped: r.t.skipped, Partitions: parts}
+		Skipped: r.t.skipped, Partitions: parts, Copies: r.copies}
 	if m.Skipped == nil {
 		m.Skipped = []manifest.Skipped{}
 	}

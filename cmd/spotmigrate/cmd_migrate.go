@@ -18,6 +18,7 @@ type migrateOptions struct {
 	manifest, target, db, stagingDB, stagingDir, archiveDir string
 	noArchive, dryRun, keepStaging, verbose, acceptChange   bool
 	rebuildLedger                                           bool
+	filesRoot, notebookTemplates, newOAPath                 string
 	maxRejects                                              int64
 	spotConf                                                string
 }
@@ -30,6 +31,9 @@ func (o *migrateOptions) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.stagingDB, "staging-db", "spot_migration", "staging database, dropped at the end")
 	fs.StringVar(&o.stagingDir, "staging-dir", "", "local folder for the staging Parquet files (default: in the work folder)")
 	fs.StringVar(&o.archiveDir, "archive-dir", "", "where migrated pipeline folders are moved (default: <data>/backup)")
+	fs.StringVar(&o.filesRoot, "files-root", "", "embedded target: the local folder laid out as HDFS's HUSER that storyboard JSON and feedback go to (default: <target>.files)")
+	fs.StringVar(&o.notebookTemplates, "notebook-templates", "", "the new install's spot-oa/oa folder (holding <pipe>/ipynb_templates/): with --new-oa-path, create the per-date notebooks")
+	fs.StringVar(&o.newOAPath, "new-oa-path", "", "the new install's spot-oa folder, where ipynb/<pipe>/<YYYYMMDD>/ notebooks are created (never overwritten)")
 	fs.BoolVar(&o.noArchive, "no-archive", false, "never archive the old pipeline folders")
 	fs.BoolVar(&o.acceptChange, "accept-tree-change", false, "go on when the tree lost or changed files since this target was migrated from it (after review)")
 	fs.BoolVar(&o.rebuildLedger, "rebuild-ledger", false, "move a damaged ledger aside and rebuild it from the target, the manifest and the archives")
@@ -95,6 +99,9 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 	if o.db == o.stagingDB {
 		return usageErr("--staging-db must differ from --db (the staging database is dropped at the end)")
 	}
+	if (o.notebookTemplates == "") != (o.newOAPath == "") {
+		return usageErr("--notebook-templates and --new-oa-path go together")
+	}
 	if o.maxRejects < 0 {
 		return usageErr("--max-rejects must be 0 or more")
 	}
@@ -113,8 +120,8 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 	}
 	opt := migrate.Options{Validate: vopt, Manifest: o.manifest, Engine: engine, DB: o.db, StagingDB: o.stagingDB,
 		StagingDir: o.stagingDir, ArchiveDir: o.archiveDir, NoArchive: o.noArchive, AcceptTreeChange: o.acceptChange, MaxRejects: o.maxRejects,
-		RebuildLedger: o.rebuildLedger,
-		DryRun:        o.dryRun, KeepStage: o.keepStaging}
+		RebuildLedger: o.rebuildLedger, NotebookTemplates: o.notebookTemplates, NewOAPath: o.newOAPath,
+		DryRun: o.dryRun, KeepStage: o.keepStaging}
 	if o.dryRun || o.verbose {
 		opt.Log = stdout
 		if o.dryRun {
@@ -145,11 +152,14 @@ func (o *migrateOptions) engine() (migrate.Engine, error) {
 	if o.impala != "" {
 		return o.remoteOptions.engine(o.db)
 	}
-	return &migrate.Embedded{Path: o.target}, nil
+	return &migrate.Embedded{Path: o.target, FilesRoot: o.filesRoot}, nil
 }
 
 // printOutcome says what the run did, beside the reconcile report.
 func printOutcome(w io.Writer, res *migrate.Result) {
+	for _, p := range res.KeptNotebooks {
+		fmt.Fprintf(w, "Kept the notebook already at %s (never overwritten).\n", p)
+	}
 	for _, r := range res.Recovered {
 		fmt.Fprintf(w, "Recovered the interrupted archive of %s.\n", r)
 	}

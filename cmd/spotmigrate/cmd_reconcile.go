@@ -14,6 +14,7 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs := newFlags("reconcile", "[--manifest FILE] [--target FILE.duckdb] [--db spot] [--format table|json|markdown|junit] [--output FILE]", stderr)
 	manifestPath := fs.String("manifest", "", "manifest to compare with (default: the one migrate kept beside the target)")
 	target := fs.String("target", "spot.duckdb", "embedded target: a DuckDB database file")
+	filesRoot := fs.String("files-root", "", "embedded target: the folder the copied files went to (default: <target>.files)")
 	db := fs.String("db", "spot", "database (schema) of the Spot 1.0 tables")
 	format := fs.String("format", "table", "report format: table, json, markdown or junit")
 	output := fs.String("output", "", "write the report to FILE")
@@ -29,7 +30,7 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	var engine migrate.Engine = &migrate.Embedded{Path: *target}
+	var engine migrate.Engine = &migrate.Embedded{Path: *target, FilesRoot: *filesRoot}
 	if ro.impala != "" {
 		if engine, err = ro.engine(*db); err != nil {
 			return err
@@ -56,6 +57,13 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	defer func() { _ = engine.Close() }()
 	rep, err := reconcile.Run(ctx, conn, engine.Dialect(), *db, engine.Name(), m)
 	if err != nil {
+		return err
+	}
+	files, err := engine.Files()
+	if err != nil {
+		return err
+	}
+	if err := rep.CheckFiles(ctx, m, files, migrate.NotebookStore(m)); err != nil {
 		return err
 	}
 	if err := writeReport(*output, stdout, stderr, func(w io.Writer) error { return rep.Write(w, f) }, rep.Verdict()); err != nil {

@@ -140,7 +140,7 @@ func TestStatementCrashMatrix(t *testing.T) {
 			switch f[1] {
 			case "target":
 				count["statement"]++
-			case "fs", "hdfs":
+			case "fs", "hdfs", "copy":
 				count["op"]++
 			}
 		}
