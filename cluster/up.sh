@@ -162,6 +162,7 @@ log "Spark Thrift server ready; both up after ${ELAPSED}s"
 
 cat >"$STATE/env" <<ENV
 HDFS=$HOST:$HDFS_PORT
+HDFS_HTTP=$HOST:$HDFS_HTTP_PORT
 HS2=$HOST:$HS2_PORT
 HDFS_URI=$HDFS_URI
 HS2_DSN=impala://$HOST:$HS2_PORT
