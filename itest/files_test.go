@@ -46,11 +46,11 @@ func TestFilesOnCluster(t *testing.T) {
 	}
 	data := filepath.Join(dir, "spot-oa", "data")
 	for dest, src := range map[string]string{
-		"/flow/oa/storyboard/2016/12/1/10_0_4_12/globe-10_0_4_12.json":                              "flow/20161201/globe-10.0.4.12.json",
-		"/flow/oa/storyboard/2016/10/24/10_0_2_88/threat-dendro-10_0_2_88.json":                     "flow/20161024/threat-dendro-10.0.2.88.json",
+		"/flow/oa/storyboard/2016/12/1/10_0_4_12/globe-10_0_4_12.json":                               "flow/20161201/globe-10.0.4.12.json",
+		"/flow/oa/storyboard/2016/10/24/10_0_2_88/threat-dendro-10_0_2_88.json":                      "flow/20161024/threat-dendro-10.0.2.88.json",
 		"/proxy/oa/storyboard/2016/10/20/incident-progression-725cb34289c4e3618d273c1b64e7b1d4.json": "proxy/20161020/incident-progression-725cb34289c4e3618d273c1b64e7b1d4.json",
-		"/dns/scored_results/20161106/feedback/ml_feedback.csv":                                     "dns/20161106/dns_scores_fb.csv",
-		"/flow/scored_results/20161024/feedback/ml_feedback.csv":                                    "",
+		"/dns/scored_results/20161106/feedback/ml_feedback.csv":                                      "dns/20161106/dns_scores_fb.csv",
+		"/flow/scored_results/20161024/feedback/ml_feedback.csv":                                     "",
 	} {
 		want := []byte("sev\ttstart\tsrcIP\tdstIP\tsport\tdport\tipkt\tibyt\n" +
 			"1\t2016-10-24 02:11:09\t10.0.2.88\t203.0.113.50\t33120\t25\t88\t120400\n" +
