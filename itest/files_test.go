@@ -41,8 +41,8 @@ func TestFilesOnCluster(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("migrate: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
-	if !strings.Contains(r.Stdout, "and 11 file(s) match the manifest") {
-		t.Errorf("the reconcile did not verify the 11 files:\n%s", r.Stdout)
+	if !strings.Contains(r.Stdout, "and 12 file(s) match the manifest") {
+		t.Errorf("the reconcile did not verify the 12 files:\n%s", r.Stdout)
 	}
 	data := filepath.Join(dir, "spot-oa", "data")
 	for dest, src := range map[string]string{

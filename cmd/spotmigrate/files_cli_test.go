@@ -24,6 +24,7 @@ var landed = map[string]string{
 	"flow/scored_results/20161201/feedback/ml_feedback.csv":                                     "flow/20161201/flow_scores_fb.csv",
 	"dns/scored_results/20161106/feedback/ml_feedback.csv":                                      "dns/20161106/dns_scores_fb.csv",
 	"flow/scored_results/20161024/feedback/ml_feedback.csv":                                     "",
+	"dns/scored_results/20160520/feedback/ml_feedback.csv":                                      "",
 }
 
 // f20AsF8 is the sample's F20 feedback file in the F8 layout, written by
@@ -31,6 +32,19 @@ var landed = map[string]string{
 const f20AsF8 = "sev\ttstart\tsrcIP\tdstIP\tsport\tdport\tipkt\tibyt\n" +
 	"1\t2016-10-24 02:11:09\t10.0.2.88\t203.0.113.50\t33120\t25\t88\t120400\n" +
 	"2\t2016-10-24 16:20:33\t10.0.2.41\t10.0.2.88\t0\t22\t3\t152\n"
+
+// d0AsD1 is the sample's D0 feedback file (dns 20160520) in the D1 layout,
+// written by hand from docs/FILES.md: the 18 D1 columns picked by name,
+// tld (absent from D0) empty, TAB, LF.
+const d0AsD1 = "frame_time\tframe_len\tip_dst\tdns_qry_name\tdns_qry_class\tdns_qry_type\tdns_qry_rcode\tscore\ttld\tquery_rep\thh\tip_sev\tdns_sev\tdns_qry_class_name\tdns_qry_type_name\tdns_qry_rcode_name\tnetwork_context\tunix_tstamp\n" +
+	"May 20 2016 02:31:07.114520000 PDT\t180\t172.16.9.12\taGVsbG8gd29ybGQ.t.evil-tunnel.com\t0x00000001\t16\t0\t1.1e-06\t\t\t02\t0\t1\tInternet (IN)\tTXT\tNoError\t\t1463736667\n" +
+	"May 20 2016 20:30:44.118000000 PDT\t152\t172.16.9.40\tx1f7.c2-beacon.net\t0x00000001\t1\t0\t1.7e-06\t\tgti:High:70\t20\t0\t3\tInternet (IN)\tA\tNoError\thr-lan\t1463801444\n"
+
+// converted are the expected bytes of the converted copies.
+var converted = map[string]string{
+	"flow/scored_results/20161024/feedback/ml_feedback.csv": f20AsF8,
+	"dns/scored_results/20160520/feedback/ml_feedback.csv":  d0AsD1,
+}
 
 // TestFilesLanded migrates the sample and checks every copied file at its
 // Spot 1.0 path, byte for byte; the archive holds the old files.
@@ -53,7 +67,7 @@ func TestFilesLanded(t *testing.T) {
 			t.Errorf("%s: %v", dest, err)
 			continue
 		}
-		want := []byte(f20AsF8)
+		want := []byte(converted[dest])
 		if src != "" {
 			want = sources[src]
 		}
@@ -71,7 +85,7 @@ func TestFilesLanded(t *testing.T) {
 	if n != len(landed) {
 		t.Errorf("%d files below the files root, want %d", n, len(landed))
 	}
-	if !strings.Contains(r.Stdout, "OK: all 55 partition(s) and 11 file(s) match the manifest") {
+	if !strings.Contains(r.Stdout, "OK: all 55 partition(s) and 12 file(s) match the manifest") {
 		t.Errorf("no verdict over the files:\n%s", r.Stdout)
 	}
 }
@@ -93,7 +107,7 @@ func TestFilesTampered(t *testing.T) {
 	if r.Code != exitMismatch {
 		t.Fatalf("reconcile: exit %d, want 4\n%s", r.Code, r.Stdout)
 	}
-	for _, want := range []string{"MISMATCH: 0 of 55 partition(s) and 2 of 11 file(s) do not match the manifest",
+	for _, want := range []string{"MISMATCH: 0 of 55 partition(s) and 2 of 12 file(s) do not match the manifest",
 		"flow/20161024/stats-10.0.2.88.json", "DIFFERS", "proxy/20161213/incident-progression-9adba15ebde72ca0d5bbb19146abbefe.json", "MISSING"} {
 		if !strings.Contains(r.Stdout, want) {
 			t.Errorf("reconcile report lacks %q:\n%s", want, r.Stdout)

@@ -121,7 +121,7 @@ func TestMigrateSample(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("migrate: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
-	if !strings.Contains(r.Stdout, "OK: all 55 partition(s) and 11 file(s) match the manifest") {
+	if !strings.Contains(r.Stdout, "OK: all 55 partition(s) and 12 file(s) match the manifest") {
 		t.Errorf("reconcile report lacks the verdict:\n%s", r.Stdout)
 	}
 	target := filepath.Join(dir, "out", "spot.duckdb")
