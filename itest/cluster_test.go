@@ -158,7 +158,7 @@ func TestEngineStoppedMidMigration(t *testing.T) {
 		t.Fatalf("the failed run changed the source tree:\n%s", errb.String())
 	}
 	r := spot(t, dir, nil, args...)
-	if r.Code != 0 || !strings.Contains(r.Stdout, "OK: all 55 partition(s) match the manifest") {
+	if r.Code != 0 || !strings.Contains(r.Stdout, "OK: all 55 partition(s) and 12 file(s) match the manifest") {
 		t.Fatalf("re-run: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
 	if !strings.Contains(r.Stderr, "Resumed an interrupted run") || !strings.Contains(r.Stderr, "Archived proxy to ") {
@@ -194,7 +194,7 @@ func TestTamperOnCluster(t *testing.T) {
 	insertCopy(t, tg, "flow_edge", "y = 2016 AND m = 11 AND d = 30", 2016, 11, 30)
 	rec := spot(t, dir, nil, append([]string{"reconcile"}, tg.flags()...)...)
 	if rec.Code != 4 || !strings.Contains(rec.Stdout, "flow_edge") || !strings.Contains(rec.Stdout, "y=2016/m=11/d=30") ||
-		!strings.Contains(rec.Stdout, "ROWS DIFFER") {
+		!strings.Contains(rec.Stdout, "rows_differ") {
 		t.Fatalf("reconcile of a tampered engine: exit %d\n%s%s", rec.Code, rec.Stdout, rec.Stderr)
 	}
 
@@ -252,7 +252,7 @@ func TestCompatFormOnCluster(t *testing.T) {
 	dir, tg := sample(t), newTarget(t, "e")
 	r := spot(t, dir, nil, "--dialect", "hive", "--hdfs", cluster["HDFS"], "--hdfs-user", "root", "--huser", tg.huser,
 		"--ledger-dir", tg.ledger, "proxy", "spot-oa/", "spot_e_stg", tg.staging+"/", tg.db, cluster["HS2"])
-	if r.Code != 0 || !strings.Contains(r.Stdout, "OK: all 12 partition(s) match the manifest") {
+	if r.Code != 0 || !strings.Contains(r.Stdout, "OK: all 12 partition(s) and 2 file(s) match the manifest") {
 		t.Fatalf("compatibility form: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
 }
