@@ -71,7 +71,7 @@ func TestFilesOnCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = spot(t, dir, nil, append([]string{"reconcile"}, tg.flags()...)...)
-	if r.Code != 4 || !strings.Contains(r.Stdout, "flow/20161201/globe-10.0.4.12.json") || !strings.Contains(r.Stdout, "MISSING") {
+	if r.Code != 4 || !strings.Contains(r.Stdout, "flow/20161201/globe-10.0.4.12.json") || !strings.Contains(r.Stdout, "missing") {
 		t.Errorf("reconcile after removing a file: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
 }

@@ -20,6 +20,8 @@ func (m *Manifest) Write(w io.Writer, f report.Format) error {
 		return m.junit().Write(w)
 	case report.Markdown:
 		return m.text(w, true)
+	case report.HTML:
+		return m.html(w)
 	default:
 		return m.text(w, false)
 	}

@@ -15,13 +15,16 @@ import (
 
 // File statuses.
 const (
-	FileMatch   = "OK"
-	FileMissing = "MISSING"
-	FileDiffers = "DIFFERS"
+	FileMatch   = "ok"
+	FileMissing = "missing"
+	FileDiffers = "differs"
 	// FileKept is a notebook that stood in place before the run: never
 	// overwritten, only its presence is checked.
-	FileKept = "KEPT"
+	FileKept = "kept"
 )
+
+// FileStatuses are the file statuses, in the order the schema lists them.
+var FileStatuses = []string{FileMatch, FileMissing, FileDiffers, FileKept}
 
 // FileReader reads a file back from where it landed.
 type FileReader interface {
@@ -31,15 +34,25 @@ type FileReader interface {
 
 // FileUnit is the outcome for one copied file.
 type FileUnit struct {
+	// Pipeline is the pipeline the copy belongs to.
 	Pipeline string `json:"pipeline"`
-	Kind     string `json:"kind"`
-	Source   string `json:"source"`
-	Dest     string `json:"dest"`
-	Where    string `json:"where"`
-	Status   string `json:"status"`
-	Bytes    int64  `json:"bytes"`
-	SHA256   string `json:"sha256"`
-	Actual   string `json:"actual_sha256,omitempty"`
+	// Kind is storyboard, feedback or notebook.
+	Kind string `json:"kind"`
+	// Source is the old file (slash path from the data root), or the
+	// notebook template.
+	Source string `json:"source"`
+	// Dest is the copy's Spot 1.0 place, as in the manifest.
+	Dest string `json:"dest"`
+	// Where is where the copy was read back (a local path or an HDFS URL).
+	Where string `json:"where"`
+	// Status is the outcome: ok, missing, differs or kept.
+	Status string `json:"status"`
+	// Bytes is the size the copy must have.
+	Bytes int64 `json:"bytes"`
+	// SHA256 is the sha256 the copy must have.
+	SHA256 string `json:"sha256"`
+	// Actual is the sha256 of a copy that differs.
+	Actual string `json:"actual_sha256,omitempty"`
 }
 
 // CheckFiles reads back every copy of m (notebooks from nb, the others from

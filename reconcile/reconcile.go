@@ -20,39 +20,73 @@ type Querier interface {
 
 // Status of one unit.
 const (
-	Match    = "OK"
-	Missing  = "MISSING"
-	Rows     = "ROWS DIFFER"
-	Checksum = "CHECKSUM DIFFERS"
-	Extra    = "NOT IN MANIFEST"
+	Match    = "ok"
+	Missing  = "missing"
+	Rows     = "rows_differ"
+	Checksum = "checksum_differs"
+	Extra    = "not_in_manifest"
 	// TableMissing and TableAltered mark every expected partition of a
 	// table that is gone from the target, or no longer has the Spot 1.0
 	// columns.
-	TableMissing = "TABLE MISSING"
-	TableAltered = "TABLE ALTERED"
+	TableMissing = "table_missing"
+	TableAltered = "table_altered"
 )
+
+// Statuses are the unit statuses, in the order the schema lists them.
+var Statuses = []string{Match, Missing, Rows, Checksum, Extra, TableMissing, TableAltered}
+
+// SchemaID is the $id of the JSON Schema of the report
+// (docs/schema/reconcile.schema.json), which every report names in its
+// "$schema" member.
+const SchemaID = "https://spotmigrate.invalid/schema/reconcile.schema.json"
 
 // Unit is the outcome for one partition.
 type Unit struct {
 	manifest.PartitionKey
-	ExpectedRows     int64    `json:"expected_rows"`
-	ActualRows       int64    `json:"actual_rows"`
-	ExpectedChecksum string   `json:"expected_checksum"`
-	ActualChecksum   string   `json:"actual_checksum"`
-	Status           string   `json:"status"`
-	Files            []string `json:"files,omitempty"`
+	// ExpectedRows is the manifest's row count (0 for a partition not in
+	// the manifest).
+	ExpectedRows int64 `json:"expected_rows"`
+	// ActualRows is the row count found on the target (0 when the partition
+	// or its table is missing).
+	ActualRows int64 `json:"actual_rows"`
+	// ExpectedChecksum is the manifest's checksum of the partition
+	// (docs/CHECKSUM.md; empty for a partition not in the manifest).
+	ExpectedChecksum string `json:"expected_checksum"`
+	// ActualChecksum is the checksum of the rows found on the target (empty
+	// when there are none).
+	ActualChecksum string `json:"actual_checksum"`
+	// Status is the outcome: ok, missing, rows_differ, checksum_differs,
+	// not_in_manifest, table_missing or table_altered.
+	Status string `json:"status"`
+	// Files are the old files the partition's rows come from, listed for a
+	// unit that failed.
+	Files []string `json:"files,omitempty"`
 }
 
 // Report is the outcome of a reconcile.
 type Report struct {
-	Version   int      `json:"version"`
-	Target    string   `json:"target"`
-	Database  string   `json:"database"`
+	// Schema is the $id of the report's JSON Schema (SchemaID).
+	Schema string `json:"$schema"`
+	// Version is the version of the report format (1).
+	Version int `json:"version"`
+	// Target names the target that was read: duckdb:FILE, or the engine's
+	// dialect://host:port.
+	Target string `json:"target"`
+	// Database is the database (schema) holding the Spot 1.0 tables.
+	Database string `json:"database"`
+	// Pipelines are the pipelines reconciled.
 	Pipelines []string `json:"pipelines"`
-	Units     []Unit   `json:"units"`
-	Matched   int      `json:"matched"`
-	Failed    int      `json:"failed"`
-	Extra     int      `json:"not_in_manifest"`
+	// Units holds one outcome per partition, in catalog table order, then
+	// by date.
+	Units []Unit `json:"units"`
+	// Matched counts the units whose status is ok.
+	Matched int `json:"matched"`
+	// Failed counts the units and files that did not match (partitions not
+	// in the manifest excluded).
+	Failed int `json:"failed"`
+	// Extra counts the partitions found on the target that are not in the
+	// manifest (left alone; they do not fail the report).
+	Extra int `json:"not_in_manifest"`
 	// Files are the copied files read back (storyboard JSON, feedback,
 	// notebooks); FilesMatched counts those that verified, and Failed
 	// counts the others too.
@@ -90,7 +124,7 @@ func Run(ctx context.Context, q Querier, d dialect.Dialect, db, target string, m
 // RunTables reconciles the tables of the manifest's pipelines that only
 // keeps (all of them when only is nil): the target is read once per table.
 func RunTables(ctx context.Context, q Querier, d dialect.Dialect, db, target string, m *manifest.Manifest, only func(table string) bool) (*Report, error) {
-	rep := &Report{Version: 1, Target: target, Database: db, Pipelines: m.Pipelines}
+	rep := &Report{Schema: SchemaID, Version: 1, Target: target, Database: db, Pipelines: m.Pipelines, Units: []Unit{}}
 	expected := map[manifest.PartitionKey]manifest.Partition{}
 	for _, p := range m.Partitions {
 		expected[p.PartitionKey] = p

@@ -17,6 +17,8 @@ func (r *Report) Write(w io.Writer, f report.Format) error {
 		return report.WriteJSON(w, r)
 	case report.JUnit:
 		return r.junit().Write(w)
+	case report.HTML:
+		return r.html(w)
 	}
 	return r.text(w, f == report.Markdown)
 }

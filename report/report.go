@@ -20,15 +20,16 @@ const (
 	JSON     Format = "json"
 	Markdown Format = "markdown"
 	JUnit    Format = "junit"
+	HTML     Format = "html"
 )
 
 // ParseFormat checks a --format value.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(s); f {
-	case Text, JSON, Markdown, JUnit:
+	case Text, JSON, Markdown, JUnit, HTML:
 		return f, nil
 	}
-	return "", fmt.Errorf("unknown format %q (want table, json, markdown or junit)", s)
+	return "", fmt.Errorf("unknown format %q (want table, json, markdown, junit or html)", s)
 }
 
 // Table writes rows under a header, as a text table or a Markdown table.

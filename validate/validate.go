@@ -694,7 +694,7 @@ func columnIndex(f *file, name string) int {
 
 // manifest assembles the manifest from the run's files and partitions.
 func (r *run) assemble(parts []manifest.Partition) *manifest.Manifest {
-	m := &manifest.Manifest{Version: manifest.Version, Root: r.t.root, Pipelines: r.opt.Pipelines,
+	m := &manifest.Manifest{Schema: manifest.SchemaID, Version: manifest.Version, Root: r.t.root, Pipelines: r.opt.Pipelines,
 		Skipped: r.t.skipped, Partitions: parts, Copies: r.copies}
 	if m.Skipped == nil {
 		m.Skipped = []manifest.Skipped{}

@@ -75,7 +75,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var o migrateOptions
 	fs := newFlags("migrate", "--oa-path DIR [--pipelines …] [--target FILE.duckdb] [--db spot] [--archive-dir DIR] [--no-archive] [--dry-run]", stderr)
 	o.addFlags(fs)
-	fs.StringVar(&o.format, "format", "table", "reconcile report format: table, json, markdown or junit")
+	fs.StringVar(&o.format, "format", "table", "reconcile report format: table, json, markdown, junit or html")
 	fs.StringVar(&o.output, "output", "", "write the reconcile report to FILE")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -11,12 +11,12 @@ import (
 )
 
 func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("reconcile", "[--manifest FILE] [--target FILE.duckdb] [--db spot] [--format table|json|markdown|junit] [--output FILE]", stderr)
+	fs := newFlags("reconcile", "[--manifest FILE] [--target FILE.duckdb] [--db spot] [--format table|json|markdown|junit|html] [--output FILE]", stderr)
 	manifestPath := fs.String("manifest", "", "manifest to compare with (default: the one migrate kept beside the target)")
 	target := fs.String("target", "spot.duckdb", "embedded target: a DuckDB database file")
 	filesRoot := fs.String("files-root", "", "embedded target: the folder the copied files went to (default: <target>.files)")
 	db := fs.String("db", "spot", "database (schema) of the Spot 1.0 tables")
-	format := fs.String("format", "table", "report format: table, json, markdown or junit")
+	format := fs.String("format", "table", "report format: table, json, markdown, junit or html")
 	output := fs.String("output", "", "write the report to FILE")
 	var ro remoteOptions
 	ro.addFlags(fs)

@@ -55,9 +55,9 @@ func (o *validateOptions) options(progress validate.Progress) (validate.Options,
 
 func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o validateOptions
-	fs := newFlags("validate", "--oa-path DIR [--pipelines flow,dns,proxy] [--format table|json|markdown|junit] [--output FILE]", stderr)
+	fs := newFlags("validate", "--oa-path DIR [--pipelines flow,dns,proxy] [--format table|json|markdown|junit|html] [--output FILE]", stderr)
 	o.addFlags(fs)
-	fs.StringVar(&o.format, "format", "table", "report format: table, json, markdown or junit")
+	fs.StringVar(&o.format, "format", "table", "report format: table, json, markdown, junit or html")
 	fs.StringVar(&o.output, "output", "", "write the report to FILE instead of standard output")
 	if err := parse(fs, args); err != nil {
 		return err

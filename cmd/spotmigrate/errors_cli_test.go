@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"spotmigrate/internal/golden"
+	"spotmigrate/reconcile"
 )
 
 // errorCase is one class of error: how to provoke it in a fresh copy of
@@ -134,7 +135,7 @@ func TestErrorCodes(t *testing.T) {
 func mismatchLines(stdout string) string {
 	var b strings.Builder
 	for _, l := range strings.Split(stdout, "\n") {
-		if strings.Contains(l, "TABLE MISSING") || strings.Contains(l, "TABLE ALTERED") || strings.HasPrefix(l, "MISMATCH") {
+		if strings.Contains(l, reconcile.TableMissing) || strings.Contains(l, reconcile.TableAltered) || strings.HasPrefix(l, "MISMATCH") {
 			b.WriteString(strings.Join(strings.Fields(l), " ") + "\n")
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"spotmigrate/reconcile"
 )
 
 // landed is where the sample's copied files must stand below HUSER (the
@@ -108,7 +110,7 @@ func TestFilesTampered(t *testing.T) {
 		t.Fatalf("reconcile: exit %d, want 4\n%s", r.Code, r.Stdout)
 	}
 	for _, want := range []string{"MISMATCH: 0 of 55 partition(s) and 2 of 12 file(s) do not match the manifest",
-		"flow/20161024/stats-10.0.2.88.json", "DIFFERS", "proxy/20161213/incident-progression-9adba15ebde72ca0d5bbb19146abbefe.json", "MISSING"} {
+		"flow/20161024/stats-10.0.2.88.json", reconcile.FileDiffers, "proxy/20161213/incident-progression-9adba15ebde72ca0d5bbb19146abbefe.json", reconcile.FileMissing} {
 		if !strings.Contains(r.Stdout, want) {
 			t.Errorf("reconcile report lacks %q:\n%s", want, r.Stdout)
 		}

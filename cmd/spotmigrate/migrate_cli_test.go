@@ -138,10 +138,20 @@ func TestMigrateSample(t *testing.T) {
 		// the sample holds an older backup/<pipe> already: the archive goes beside it
 		meta := filepath.Join(data, "backup", p+".2", ".spotmigrate-archive")
 		for _, f := range []string{"files.json", "manifest.json", "reconcile.json"} {
-			if _, err := os.Stat(filepath.Join(meta, f)); err != nil {
+			b, err := os.ReadFile(filepath.Join(meta, f))
+			if err != nil {
 				t.Errorf("archive of %s lacks %s: %v", p, f, err)
+				continue
+			}
+			if f != "files.json" {
+				testkit.CheckSchema(t, p+" archive "+f, b)
 			}
 		}
+	}
+	if b, err := os.ReadFile(target + ".manifest.json"); err != nil {
+		t.Errorf("the target's manifest: %v", err)
+	} else {
+		testkit.CheckSchema(t, "spot.duckdb.manifest.json", b)
 	}
 
 	again := spot(t, dir, nil, "migrate", "--oa-path", "spot-oa", "--target", "out/spot.duckdb")
@@ -285,26 +295,16 @@ func TestReconcileTampered(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("migrate: exit %d\n%s", r.Code, r.Stderr)
 	}
-	db, err := sql.Open("duckdb", filepath.Join(dir, "out", "spot.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
-		`UPDATE spot.spot.proxy_timeline SET duration = duration + 1 WHERE clientip = '10.1.25.14'`,
-		`INSERT INTO spot.spot.proxy_storyboard SELECT * FROM spot.spot.proxy_storyboard WHERE d = 20`,
-		`DELETE FROM spot.spot.proxy_scores WHERE d = 13`,
-	} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db.Close()
+	tamper(t, filepath.Join(dir, "out", "spot.duckdb"))
 	for _, f := range []string{"table", "json", "markdown", "junit"} {
 		r := spot(t, dir, nil, "reconcile", "--target", "out/spot.duckdb", "--format", f)
 		if r.Code != 4 {
 			t.Fatalf("%s: exit %d, want 4\n%s", f, r.Code, r.Stderr)
 		}
 		golden.Check(t, repoPath("testdata", "golden", "reconcile-tampered."+f), []byte(r.Stdout))
+		if f == "json" {
+			testkit.CheckSchema(t, "reconcile --format json", []byte(r.Stdout))
+		}
 	}
 }
 

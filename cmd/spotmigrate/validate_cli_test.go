@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"spotmigrate/internal/golden"
+	"spotmigrate/internal/testkit"
 	"spotmigrate/manifest"
 )
 
@@ -51,6 +52,9 @@ func TestValidateFormats(t *testing.T) {
 			}
 			got := strings.ReplaceAll(r.Stdout, root, "<root>")
 			golden.Check(t, repoPath("testdata", "golden", "validate."+f), []byte(got))
+			if f == "json" {
+				testkit.CheckSchema(t, "validate --format json", []byte(r.Stdout))
+			}
 		})
 	}
 }
@@ -93,7 +97,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"validate"}, "spotmigrate: --oa-path is required\n"},
 		{[]string{"validate", "--oa-path", "/nonexistent"}, "spotmigrate: failed to open OA path: stat /nonexistent: no such file or directory\n"},
 		{[]string{"validate", "--oa-path", ".", "--pipelines", "flow,web"}, "spotmigrate: --pipelines: unknown pipeline \"web\" (want flow, dns, proxy)\n"},
-		{[]string{"validate", "--oa-path", ".", "--format", "xml"}, "spotmigrate: --format: unknown format \"xml\" (want table, json, markdown or junit)\n"},
+		{[]string{"validate", "--oa-path", ".", "--format", "xml"}, "spotmigrate: --format: unknown format \"xml\" (want table, json, markdown, junit or html)\n"},
 		{[]string{"validate", "--oa-path", ".", "--dns-timezone", "PDT"}, "spotmigrate: --dns-timezone: \"PDT\" is not TOKEN=±HH:MM (e.g. PDT=-07:00)\n"},
 		{[]string{"validate", "--oa-path", ".", "--dns-timezone", "PDT=-07:00,PDT=-08:00"}, "spotmigrate: --dns-timezone: PDT given twice\n"},
 		{[]string{"validate", "--oa-path", ".", "--dns-timezone", "X=+15:00"}, "spotmigrate: --dns-timezone: \"X=+15:00\": offset out of range (at most ±14:00)\n"},
