@@ -97,7 +97,7 @@ func (m *Manifest) htmlProvenance() []report.Field {
 	if m.NotebookRoot != "" {
 		f = append(f, report.Field{Name: "Notebooks", Value: Shown(m.NotebookRoot)})
 	}
-	return f
+	return m.Provenance.AppendHTML(f)
 }
 
 func (m *Manifest) htmlTotals() []report.Total {

@@ -1,11 +1,16 @@
 package manifest
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
 	"time"
+
+	"spotmigrate/provenance"
 )
 
 // Version is the version of the manifest format.
@@ -43,6 +48,10 @@ type Manifest struct {
 	Copies []Copy `json:"copies,omitempty"`
 	// NotebookRoot is the new spot-oa folder the notebook copies are below.
 	NotebookRoot string `json:"notebook_root,omitempty"`
+	// Provenance says which build wrote the manifest, when, where, with
+	// which arguments, and from which tree; its manifest_sha256 is the
+	// sha256 of the manifest's compact JSON without this member.
+	Provenance *provenance.Provenance `json:"provenance,omitempty"`
 }
 
 // Copy is one file unit: an old file (or a notebook template) and the file
@@ -228,6 +237,11 @@ func Read(path string) (*Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to read manifest: %w", err)
 	}
+	return Decode(b, path)
+}
+
+// Decode parses b, the manifest file at path.
+func Decode(b []byte, path string) (*Manifest, error) {
 	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("failed to parse manifest %s: %w", path, err)
@@ -245,4 +259,35 @@ func Read(path string) (*Manifest, error) {
 // Clean reports whether the manifest has no rejected rows and no file errors.
 func (m *Manifest) Clean() bool {
 	return m.Summary.Rejected == 0 && m.Summary.FileErrors == 0
+}
+
+// ContentSHA256 is the hex sha256 that identifies the manifest: of its
+// compact JSON encoding (members in document order, no insignificant
+// space, HTML characters not escaped, no final newline) without the
+// provenance member. Two runs on the same tree, named the same way, give
+// the same one; the provenance's manifest_sha256 of a manifest holds it.
+func ContentSHA256(m *Manifest) (string, error) {
+	c := *m
+	c.Provenance = nil
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(&c); err != nil {
+		return "", fmt.Errorf("failed to encode manifest: %w", err)
+	}
+	sum := sha256.Sum256(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// SetProvenance gives m the provenance p, its manifest_sha256 set to the
+// manifest's ContentSHA256.
+func (m *Manifest) SetProvenance(p *provenance.Provenance) error {
+	sum, err := ContentSHA256(m)
+	if err != nil {
+		return err
+	}
+	c := *p
+	c.ManifestSHA256 = sum
+	m.Provenance = &c
+	return nil
 }

@@ -63,6 +63,12 @@ func (m *Manifest) text(w io.Writer, md bool) error {
 		}
 		p.list(lines)
 	}
+	if m.Provenance != nil {
+		p.section("Provenance")
+		if p.err == nil {
+			p.err = m.Provenance.WriteText(p.w, p.md)
+		}
+	}
 	p.section("Result")
 	p.line("%s", m.Verdict())
 	return p.err
@@ -207,7 +213,7 @@ func (r Reject) Location(path string) string {
 // junit writes one test case per file, grouped by pipeline; skipped
 // entries are skipped cases.
 func (m *Manifest) junit() *report.Suites {
-	doc := &report.Suites{Name: "spotmigrate validate"}
+	doc := &report.Suites{Name: "spotmigrate validate", Properties: m.Provenance.Properties()}
 	suites := map[string]*report.Suite{}
 	suite := func(name string) *report.Suite {
 		if s, ok := suites[name]; ok {

@@ -217,7 +217,7 @@ func (mg *migration) notebooks(ctx context.Context) error {
 	if mg.opt.DryRun {
 		return nil
 	}
-	return saveManifest(mg.res.ManifestPath, mg.m)
+	return mg.saveManifest()
 }
 
 // notebook writes one notebook unless one stands at its place.

@@ -17,6 +17,7 @@ import (
 	"spotmigrate/internal/scratch"
 	"spotmigrate/manifest"
 	"spotmigrate/oafiles"
+	"spotmigrate/provenance"
 	"spotmigrate/reconcile"
 	"spotmigrate/report"
 	"spotmigrate/validate"
@@ -50,6 +51,11 @@ type Options struct {
 	// BeforeReconcile, when set, runs on the target after loading (tests
 	// use it to tamper with the target).
 	BeforeReconcile func(ctx context.Context, db DB) error
+	// Provenance, when set, is the run's provenance (build, start, host,
+	// user, arguments, OA path): the manifest gets a copy ended when the
+	// tree was read, the reconcile report one ended when the target was
+	// compared, both naming the target.
+	Provenance *provenance.Provenance
 }
 
 // Result is the outcome of a migration.
@@ -147,6 +153,11 @@ func (mg *migration) validate(ctx context.Context) error {
 	if err := addArchived(m, mg.root, mg.led); err != nil {
 		return err
 	}
+	if mg.opt.Provenance != nil {
+		p := mg.opt.Provenance.Finish(time.Now())
+		p.Target = mg.opt.Engine.Name()
+		m.Provenance = p
+	}
 	for _, p := range m.Partitions {
 		mg.parts[p.Table] = append(mg.parts[p.Table], p)
 	}
@@ -160,7 +171,7 @@ func (mg *migration) validate(ctx context.Context) error {
 		return err
 	}
 	mg.res.ManifestPath = ManifestPath(mg.opt.Engine)
-	return saveManifest(mg.res.ManifestPath, m)
+	return mg.saveManifest()
 }
 
 // stagingDir returns the local staging folder of a run, empty (the
@@ -211,6 +222,9 @@ type migration struct {
 	done map[string]bool
 	// verified is the reconcile of the tables left alone (verify).
 	verified *reconcile.Report
+	// manifestJSON is the manifest as last saved, which the archives keep
+	// and the reconcile report names by its sha256.
+	manifestJSON []byte
 }
 
 func (mg *migration) run(ctx context.Context) (err error) {
@@ -456,6 +470,11 @@ func (mg *migration) reconcile(ctx context.Context) error {
 	if err := mg.checkFiles(ctx, rep); err != nil {
 		return err
 	}
+	if mg.opt.Provenance != nil {
+		rep.Provenance = mg.opt.Provenance.Finish(time.Now())
+		rep.Provenance.Target = mg.opt.Engine.Name()
+		rep.Provenance.ManifestSHA256 = sha256Hex(mg.manifestJSON)
+	}
 	mg.res.Reconcile = rep
 	var ok []unitKey
 	for _, u := range rep.Units {
@@ -629,16 +648,14 @@ func (mg *migration) archivedFiles(pipe string) []archive.Entry {
 	return out
 }
 
+// archiveMeta is what an archive keeps beside the files: the manifest as
+// saved beside the target, and the reconcile report.
 func (mg *migration) archiveMeta() (map[string][]byte, error) {
-	man, err := json.MarshalIndent(mg.m, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("failed to encode manifest: %w", err)
-	}
 	var rec strings.Builder
 	if err := mg.res.Reconcile.Write(&rec, report.JSON); err != nil {
 		return nil, err
 	}
-	return map[string][]byte{"manifest.json": man, "reconcile.json": []byte(rec.String())}, nil
+	return map[string][]byte{"manifest.json": mg.manifestJSON, "reconcile.json": []byte(rec.String())}, nil
 }
 
 // ErrTreeChanged is returned when the tree no longer matches the preflight
@@ -680,14 +697,23 @@ func ManifestPath(e Engine) string {
 	return strings.TrimSuffix(e.LedgerPath(), ".ledger.json") + ".manifest.json"
 }
 
-func saveManifest(path string, m *manifest.Manifest) error {
+// saveManifest writes the run's manifest beside the target, its
+// provenance's manifest_sha256 brought up to date, and keeps its bytes.
+func (mg *migration) saveManifest() error {
+	m := mg.m
+	if m.Provenance != nil {
+		if err := m.SetProvenance(m.Provenance); err != nil {
+			return err
+		}
+	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return fmt.Errorf("failed to encode manifest: %w", err)
 	}
-	if err := writeSynced(path, b); err != nil {
+	if err := writeSynced(mg.res.ManifestPath, b); err != nil {
 		return fmt.Errorf("failed to write manifest: %w", err)
 	}
+	mg.manifestJSON = b
 	return nil
 }
 

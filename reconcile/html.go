@@ -83,11 +83,11 @@ func (r *Report) html(w io.Writer) error {
 }
 
 func (r *Report) htmlProvenance() []report.Field {
-	return []report.Field{
+	return r.Provenance.AppendHTML([]report.Field{
 		{Name: "Target", Value: manifest.Shown(r.Target)},
 		{Name: "Database", Value: r.Database},
 		{Name: "Pipelines", Value: strings.Join(r.Pipelines, ", ")},
-	}
+	})
 }
 
 func (r *Report) htmlTotals() []report.Total {

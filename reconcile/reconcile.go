@@ -11,6 +11,7 @@ import (
 	"spotmigrate/checksum"
 	"spotmigrate/dialect"
 	"spotmigrate/manifest"
+	"spotmigrate/provenance"
 )
 
 // Querier is what reconcile needs of a database handle.
@@ -92,6 +93,10 @@ type Report struct {
 	// counts the others too.
 	Files        []FileUnit `json:"files,omitempty"`
 	FilesMatched int        `json:"files_matched,omitempty"`
+	// Provenance says which build made the report, when, where, with which
+	// arguments, and against which manifest (its manifest_sha256 is the
+	// sha256 of the manifest file compared with).
+	Provenance *provenance.Provenance `json:"provenance,omitempty"`
 }
 
 // OK reports whether every unit of the manifest matched.

@@ -72,6 +72,12 @@ func (r *Report) text(w io.Writer, md bool) error {
 	if err := r.writeFiles(&b, md); err != nil {
 		return err
 	}
+	if r.Provenance != nil {
+		section(&b, md, "Provenance")
+		if err := r.Provenance.WriteText(&b, md); err != nil {
+			return err
+		}
+	}
 	section(&b, md, "Result")
 	b.WriteString(r.Verdict() + "\n")
 	_, err := io.WriteString(w, b.String())
@@ -156,7 +162,7 @@ func dash(s string) string {
 func n(x int64) string { return strconv.FormatInt(x, 10) }
 
 func (r *Report) junit() *report.Suites {
-	doc := &report.Suites{Name: "spotmigrate reconcile"}
+	doc := &report.Suites{Name: "spotmigrate reconcile", Properties: r.Provenance.Properties()}
 	suites := map[string]*report.Suite{}
 	for _, u := range r.Units {
 		s := suites[u.Table]

@@ -22,8 +22,9 @@ type Page struct {
 	Title  string
 	Banner Banner
 	// Provenance is what the report says about where its figures come
-	// from. Tool version, run times, host and arguments join it when the
-	// reports hold them.
+	// from: the document's own fields (tree, target, pipelines), then
+	// those of its provenance (build, run times, host, user, masked
+	// arguments, manifest sha256).
 	Provenance []Field
 	Totals     []Total
 	Chart      *Chart

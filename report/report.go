@@ -69,16 +69,27 @@ type Suites struct {
 	Errors   int      `xml:"errors,attr"`
 	Skipped  int      `xml:"skipped,attr"`
 	Suites   []*Suite `xml:"testsuite"`
+	// Properties are given to every suite when the document is written
+	// (the JUnit schema has properties on suites only).
+	Properties []Property `xml:"-"`
+}
+
+// Property is a JUnit property of a suite.
+type Property struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 // Suite is a JUnit test suite.
 type Suite struct {
-	Name     string  `xml:"name,attr"`
-	Tests    int     `xml:"tests,attr"`
-	Failures int     `xml:"failures,attr"`
-	Errors   int     `xml:"errors,attr"`
-	Skipped  int     `xml:"skipped,attr"`
-	Cases    []*Case `xml:"testcase"`
+	Name     string `xml:"name,attr"`
+	Tests    int    `xml:"tests,attr"`
+	Failures int    `xml:"failures,attr"`
+	Errors   int    `xml:"errors,attr"`
+	Skipped  int    `xml:"skipped,attr"`
+	// Properties precede the cases, as the JUnit schema orders them.
+	Properties []Property `xml:"properties>property,omitempty"`
+	Cases      []*Case    `xml:"testcase"`
 }
 
 // Case is a JUnit test case.
@@ -116,6 +127,9 @@ func (s *Suite) Add(c *Case) {
 func (d *Suites) Write(w io.Writer) error {
 	d.Tests, d.Failures, d.Errors, d.Skipped = 0, 0, 0, 0
 	for _, s := range d.Suites {
+		if len(d.Properties) > 0 {
+			s.Properties = d.Properties
+		}
 		d.Tests += s.Tests
 		d.Failures += s.Failures
 		d.Errors += s.Errors

@@ -5,8 +5,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"spotmigrate/internal/golden"
 	"spotmigrate/internal/testkit"
 )
 
@@ -36,6 +38,16 @@ func spot(t *testing.T, dir string, env []string, args ...string) testkit.Result
 }
 
 var repoPath = testkit.Repo
+
+// normalized is a report as its golden file holds it: each path of paths
+// replaced with its placeholder (in order), then the provenance values
+// that differ from run to run (golden.NormalizeProvenance).
+func normalized(out string, paths ...string) []byte {
+	for i := 0; i+1 < len(paths); i += 2 {
+		out = strings.ReplaceAll(out, paths[i], paths[i+1])
+	}
+	return golden.NormalizeProvenance([]byte(out))
+}
 
 func treeHash(t *testing.T, dir string) string { return testkit.TreeHash(t, dir) }
 

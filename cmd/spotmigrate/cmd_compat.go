@@ -14,7 +14,7 @@ import (
 // NEW_SPOT_IMPALA_DB IMPALA_DAEMON) onto migrate with the Impala target.
 // migrate's flags may come first (e.g. --hdfs, --dialect, --spot-conf).
 func runCompat(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var o migrateOptions
+	o := migrateOptions{prov: startProvenance(args)}
 	fs := newFlags("", "[flags] PIPELINES OLD_OA_PATH STAGING_DB_NAME STAGING_DB_HDFS_PATH NEW_SPOT_IMPALA_DB IMPALA_DAEMON", stderr)
 	o.addFlags(fs)
 	fs.StringVar(&o.format, "format", "table", "reconcile report format")

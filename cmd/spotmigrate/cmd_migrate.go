@@ -10,6 +10,7 @@ import (
 	"spotmigrate/dialect"
 	"spotmigrate/manifest"
 	"spotmigrate/migrate"
+	"spotmigrate/provenance"
 )
 
 type migrateOptions struct {
@@ -21,6 +22,8 @@ type migrateOptions struct {
 	filesRoot, notebookTemplates, newOAPath                 string
 	maxRejects                                              int64
 	spotConf                                                string
+	// prov is the run's provenance, begun when the command started.
+	prov *provenance.Provenance
 }
 
 func (o *migrateOptions) addFlags(fs *flag.FlagSet) {
@@ -72,7 +75,7 @@ func (o *migrateOptions) applySpotConf(fs *flag.FlagSet) error {
 }
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var o migrateOptions
+	o := migrateOptions{prov: startProvenance(append([]string{"migrate"}, args...))}
 	fs := newFlags("migrate", "--oa-path DIR [--pipelines …] [--target FILE.duckdb] [--db spot] [--archive-dir DIR] [--no-archive] [--dry-run]", stderr)
 	o.addFlags(fs)
 	fs.StringVar(&o.format, "format", "table", "reconcile report format: table, json, markdown, junit or html")
@@ -122,6 +125,10 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 		StagingDir: o.stagingDir, ArchiveDir: o.archiveDir, NoArchive: o.noArchive, AcceptTreeChange: o.acceptChange, MaxRejects: o.maxRejects,
 		RebuildLedger: o.rebuildLedger, NotebookTemplates: o.notebookTemplates, NewOAPath: o.newOAPath,
 		DryRun: o.dryRun, KeepStage: o.keepStaging}
+	if !o.dryRun {
+		opt.Provenance = withDuckDB(ctx, o.prov)
+		opt.Provenance.OAPath = absPath(o.oaPath)
+	}
 	if o.dryRun || o.verbose {
 		opt.Log = stdout
 		if o.dryRun {

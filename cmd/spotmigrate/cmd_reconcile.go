@@ -3,14 +3,15 @@ package main
 import (
 	"context"
 	"io"
+	"time"
 
 	"spotmigrate/dialect"
-	"spotmigrate/manifest"
 	"spotmigrate/migrate"
 	"spotmigrate/reconcile"
 )
 
 func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	prov := startProvenance(append([]string{"reconcile"}, args...))
 	fs := newFlags("reconcile", "[--manifest FILE] [--target FILE.duckdb] [--db spot] [--format table|json|markdown|junit|html] [--output FILE]", stderr)
 	manifestPath := fs.String("manifest", "", "manifest to compare with (default: the one migrate kept beside the target)")
 	target := fs.String("target", "spot.duckdb", "embedded target: a DuckDB database file")
@@ -46,10 +47,11 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *manifestPath == "" {
 		*manifestPath = migrate.ManifestPath(engine)
 	}
-	m, err := manifest.Read(*manifestPath)
+	m, manifestSum, err := readManifest(*manifestPath)
 	if err != nil {
-		return withCode(exitUsage, err)
+		return err
 	}
+	withDuckDB(ctx, prov)
 	conn, err := engine.Open(ctx)
 	if err != nil {
 		return err
@@ -65,6 +67,11 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	if err := rep.CheckFiles(ctx, m, files, migrate.NotebookStore(m)); err != nil {
 		return err
+	}
+	rep.Provenance = prov.Finish(time.Now())
+	rep.Provenance.ManifestSHA256, rep.Provenance.Target = manifestSum, engine.Name()
+	if m.Provenance != nil {
+		rep.Provenance.OAPath = m.Provenance.OAPath
 	}
 	if err := writeReport(*output, stdout, stderr, func(w io.Writer) error { return rep.Write(w, f) }, rep.Verdict()); err != nil {
 		return err

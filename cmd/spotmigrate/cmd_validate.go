@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"time"
 
 	"spotmigrate/manifest"
 	"spotmigrate/validate"
@@ -54,6 +55,7 @@ func (o *validateOptions) options(progress validate.Progress) (validate.Options,
 }
 
 func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	prov := startProvenance(append([]string{"validate"}, args...))
 	var o validateOptions
 	fs := newFlags("validate", "--oa-path DIR [--pipelines flow,dns,proxy] [--format table|json|markdown|junit|html] [--output FILE]", stderr)
 	o.addFlags(fs)
@@ -71,8 +73,14 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	sweepScratch(stderr)
+	withDuckDB(ctx, prov)
 	m, err := validate.Run(ctx, opt)
 	if err != nil {
+		return err
+	}
+	p := prov.Finish(time.Now())
+	p.OAPath = absPath(o.oaPath)
+	if err := m.SetProvenance(p); err != nil {
 		return err
 	}
 	if err := writeReport(o.output, stdout, stderr, func(w io.Writer) error { return m.Write(w, format) }, m.Verdict()); err != nil {

@@ -26,7 +26,7 @@ import (
 // shows of it.
 func TestValidateHTML(t *testing.T) {
 	dir := repoPath("testdata", "sample")
-	root, _ := filepath.Abs(filepath.Join(dir, "spot-oa", "data"))
+	oa, _ := filepath.Abs(filepath.Join(dir, "spot-oa"))
 	out := filepath.Join(t.TempDir(), "validate.html")
 	r := spot(t, dir, nil, "validate", "--oa-path", "spot-oa", "--format", "html", "--output", out)
 	if r.Code != 0 {
@@ -36,7 +36,7 @@ func TestValidateHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden.Check(t, repoPath("testdata", "golden", "validate.html"), bytes.ReplaceAll(b, []byte(root), []byte("<root>")))
+	golden.Check(t, repoPath("testdata", "golden", "validate.html"), normalized(string(b), filepath.Join(oa, "data"), "<root>", oa, "<oa-path>", out, "<output>"))
 	checkSelfContained(t, b)
 
 	dom := renderDOM(t, out)
@@ -82,7 +82,7 @@ func TestReconcileTamperedHTML(t *testing.T) {
 	if b, err = os.ReadFile(out); err != nil {
 		t.Fatal(err)
 	}
-	golden.Check(t, repoPath("testdata", "golden", "reconcile-tampered.html"), b)
+	golden.Check(t, repoPath("testdata", "golden", "reconcile-tampered.html"), normalized(string(b), dir, "<dir>"))
 	checkSelfContained(t, b)
 
 	dom := renderDOM(t, out)

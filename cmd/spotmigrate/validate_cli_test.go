@@ -32,10 +32,9 @@ func TestValidateCorpus(t *testing.T) {
 			if after := treeHash(t, tree); after != before {
 				t.Errorf("validate modified the OA tree")
 			}
-			root, _ := filepath.Abs(filepath.Join(tree, "data"))
+			oa, _ := filepath.Abs(tree)
 			got := fmt.Sprintf("exit: %d\n%s--- stderr\n%s", r.Code, r.Stdout, r.Stderr)
-			got = strings.ReplaceAll(got, root, "<root>")
-			golden.Check(t, filepath.Join(dir, "want.txt"), []byte(got))
+			golden.Check(t, filepath.Join(dir, "want.txt"), normalized(got, filepath.Join(oa, "data"), "<root>", oa, "<oa-path>"))
 		})
 	}
 }
@@ -43,15 +42,14 @@ func TestValidateCorpus(t *testing.T) {
 // TestValidateFormats checks every report format of the sample tree.
 func TestValidateFormats(t *testing.T) {
 	dir := repoPath("testdata", "sample")
-	root, _ := filepath.Abs(filepath.Join(dir, "spot-oa", "data"))
+	oa, _ := filepath.Abs(filepath.Join(dir, "spot-oa"))
 	for _, f := range []string{"table", "json", "markdown", "junit"} {
 		t.Run(f, func(t *testing.T) {
 			r := spot(t, dir, nil, "validate", "--oa-path", "spot-oa", "--format", f)
 			if r.Code != 0 {
 				t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 			}
-			got := strings.ReplaceAll(r.Stdout, root, "<root>")
-			golden.Check(t, repoPath("testdata", "golden", "validate."+f), []byte(got))
+			golden.Check(t, repoPath("testdata", "golden", "validate."+f), normalized(r.Stdout, filepath.Join(oa, "data"), "<root>", oa, "<oa-path>"))
 			if f == "json" {
 				testkit.CheckSchema(t, "validate --format json", []byte(r.Stdout))
 			}

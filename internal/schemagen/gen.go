@@ -27,7 +27,7 @@ type Schema struct {
 // the manifest and reconcile packages.
 func Generate() ([]Schema, error) {
 	r := &jsonschema.Reflector{ExpandedStruct: true}
-	for _, pkg := range []string{"manifest", "reconcile"} {
+	for _, pkg := range []string{"manifest", "reconcile", "provenance"} {
 		if err := r.AddGoComments(module, pkg); err != nil {
 			return nil, fmt.Errorf("failed to read the doc comments of %s: %w", pkg, err)
 		}
