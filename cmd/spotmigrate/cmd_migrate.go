@@ -80,6 +80,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	o.addFlags(fs)
 	fs.StringVar(&o.format, "format", "table", "reconcile report format: table, json, markdown, junit or html")
 	fs.StringVar(&o.output, "output", "", "write the reconcile report to FILE")
+	fs.StringVar(&o.reportDir, "report-dir", "", "also write the reconcile report in every format into a new timestamped folder in DIR")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -144,6 +145,9 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 	}
 	printOutcome(stderr, res)
 	if err := writeReport(o.output, stdout, stderr, func(w io.Writer) error { return res.Reconcile.Write(w, format) }, res.Reconcile.Verdict()); err != nil {
+		return err
+	}
+	if err := writeReportDir(o.reportDir, "migrate", stderr, res.Reconcile.Write); err != nil {
 		return err
 	}
 	switch {

@@ -19,6 +19,7 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	db := fs.String("db", "spot", "database (schema) of the Spot 1.0 tables")
 	format := fs.String("format", "table", "report format: table, json, markdown, junit or html")
 	output := fs.String("output", "", "write the report to FILE")
+	reportDir := fs.String("report-dir", "", "also write the report in every format into a new timestamped folder in DIR")
 	var ro remoteOptions
 	ro.addFlags(fs)
 	if err := parse(fs, args); err != nil {
@@ -74,6 +75,9 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		rep.Provenance.OAPath = m.Provenance.OAPath
 	}
 	if err := writeReport(*output, stdout, stderr, func(w io.Writer) error { return rep.Write(w, f) }, rep.Verdict()); err != nil {
+		return err
+	}
+	if err := writeReportDir(*reportDir, "reconcile", stderr, rep.Write); err != nil {
 		return err
 	}
 	if !rep.OK() {

@@ -12,6 +12,7 @@ import (
 
 type validateOptions struct {
 	oaPath, pipelines, format, output, workDir, memory string
+	reportDir                                          string
 	ianaDir, dnsZones                                  string
 	strict, followLinks                                bool
 }
@@ -61,6 +62,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	o.addFlags(fs)
 	fs.StringVar(&o.format, "format", "table", "report format: table, json, markdown, junit or html")
 	fs.StringVar(&o.output, "output", "", "write the report to FILE instead of standard output")
+	fs.StringVar(&o.reportDir, "report-dir", "", "also write the report in every format into a new timestamped folder in DIR")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -84,6 +86,9 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	if err := writeReport(o.output, stdout, stderr, func(w io.Writer) error { return m.Write(w, format) }, m.Verdict()); err != nil {
+		return err
+	}
+	if err := writeReportDir(o.reportDir, "validate", stderr, m.Write); err != nil {
 		return err
 	}
 	return manifestOutcome(m)

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"spotmigrate/internal/scratch"
+	"spotmigrate/report"
 )
 
 // writeReport writes a report to path (atomically) or to stdout; with a
@@ -52,4 +56,45 @@ func sweepScratch(w io.Writer) {
 	if s.Folders > 0 {
 		fmt.Fprintf(w, "Removed %d temporary folder(s) left by runs that died (%.1f MB).\n", s.Folders, float64(s.Bytes)/1e6)
 	}
+}
+
+// reportFiles are the files --report-dir writes, one per format.
+var reportFiles = []struct {
+	format report.Format
+	name   string
+}{
+	{report.Text, "report.txt"}, {report.Markdown, "report.md"}, {report.JSON, "report.json"},
+	{report.JUnit, "report.junit.xml"}, {report.HTML, "report.html"},
+}
+
+// writeReportDir writes the report in every format into a new folder
+// <dir>/<command>-<UTC time>, and says where; an earlier folder is never
+// overwritten.
+func writeReportDir(dir, command string, stderr io.Writer, write func(io.Writer, report.Format) error) error {
+	if dir == "" {
+		return nil
+	}
+	base := filepath.Join(dir, command+"-"+time.Now().UTC().Format("20060102T150405Z"))
+	folder := base
+	for n := 2; ; n++ {
+		err := os.MkdirAll(filepath.Dir(folder), 0o755)
+		if err == nil {
+			err = os.Mkdir(folder, 0o755)
+		}
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return withCode(exitUsage, fmt.Errorf("failed to create report folder: %w", err))
+		}
+		folder = fmt.Sprintf("%s-%d", base, n)
+	}
+	for _, rf := range reportFiles {
+		f := rf.format
+		if err := writeFileAtomic(filepath.Join(folder, rf.name), func(w io.Writer) error { return write(w, f) }); err != nil {
+			return withCode(exitUsage, err)
+		}
+	}
+	fmt.Fprintf(stderr, "Reports in every format written to %s.\n", folder)
+	return nil
 }
