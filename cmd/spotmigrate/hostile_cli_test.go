@@ -234,10 +234,7 @@ func TestHostileTrees(t *testing.T) {
 func paused(t *testing.T, dir, fp string, act func(), args ...string) testkit.Result {
 	t.Helper()
 	marker := filepath.Join(dir, "failpoint.marker")
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+filepath.Join(dir, ".state"),
-		"SPOTMIGRATE_FAILPOINT="+fp+":wait", "SPOTMIGRATE_FAILPOINT_FILE="+marker)
+	cmd := testkit.Command(bin, dir, []string{"SPOTMIGRATE_FAILPOINT=" + fp + ":wait", "SPOTMIGRATE_FAILPOINT_FILE=" + marker}, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Start(); err != nil {

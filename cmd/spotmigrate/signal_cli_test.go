@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"spotmigrate/internal/oagen"
+	"spotmigrate/internal/testkit"
 )
 
 // stopWithin is how soon a run must stop after SIGINT or SIGTERM.
@@ -83,9 +83,7 @@ func TestSignalStops(t *testing.T) {
 // its standard error.
 func signalled(t *testing.T, dir string, sig syscall.Signal, after time.Duration, args ...string) (int, time.Duration, string) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+filepath.Join(dir, ".state"))
+	cmd := testkit.Command(bin, dir, nil, args...)
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {

@@ -31,14 +31,20 @@ type Result struct {
 	Stdout, Stderr string
 }
 
+// Command is bin with args, to run in dir with extra environment; the
+// per-user state folder of remote targets' ledgers is the test's own unless
+// env says otherwise.
+func Command(bin, dir string, env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "XDG_STATE_HOME="+filepath.Join(dir, ".state")), env...)
+	return cmd
+}
+
 // Run runs bin with args in dir, with extra environment.
 func Run(t testing.TB, bin, dir string, env []string, args ...string) Result {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	// the per-user state folder of remote targets' ledgers is the test's
-	// own unless env says otherwise
-	cmd.Env = append(append(os.Environ(), "XDG_STATE_HOME="+filepath.Join(dir, ".state")), env...)
+	cmd := Command(bin, dir, env, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
